@@ -1,0 +1,48 @@
+/** The warm-pool hooks a backend may offer; @agentkernel/pool drives them (target, max, upkeep, metrics). */
+import type { SandboxInfo, SandboxSpec, SecurityProfile } from "./sandbox.js";
+
+/** One pool: sandboxes of one image and profile kept started and unclaimed. */
+export interface WarmPoolSpec {
+  /** Stable key, e.g. `alpine-3-20.moderate`; `poolKey()` derives it. */
+  key: string;
+  image: string;
+  profile: SecurityProfile;
+}
+
+export interface WarmPoolCounts {
+  /** Started and unclaimed: claimable now. */
+  warm: number;
+  /** Dispatched but not yet running. */
+  pending: number;
+  /** Claimed and in use as named sandboxes. */
+  claimed: number;
+}
+
+/** Implemented by a backend that can pre-start sandboxes (Nomad: parameterized job + dispatch). */
+export interface WarmPoolProvider {
+  /** Makes the pool exist on the backend (idempotent), e.g. registers the parameterized job. */
+  ensurePool(pool: WarmPoolSpec, options?: { signal?: AbortSignal }): Promise<void>;
+  /** Counts read from the backend (source of truth), not from memory. */
+  counts(pool: WarmPoolSpec, options?: { signal?: AbortSignal }): Promise<WarmPoolCounts>;
+  /** Starts `count` more warm sandboxes; resolves with how many were started. */
+  prewarm(pool: WarmPoolSpec, count: number, options?: { signal?: AbortSignal }): Promise<number>;
+  /**
+   * Atomically claims one warm sandbox for `spec.name` (across processes and replicas: a claim is never
+   * handed out twice). Resolves undefined when none is warm; throws AlreadyExistsError for a taken name.
+   */
+  claim(pool: WarmPoolSpec, spec: SandboxSpec, options?: { signal?: AbortSignal }): Promise<SandboxInfo | undefined>;
+  /** Removes a claimed sandbox (its warm slot is then refilled by upkeep). */
+  release(name: string, options?: { signal?: AbortSignal }): Promise<void>;
+  /** Removes expired claimed sandboxes and orphaned warm sandboxes; resolves with how many. */
+  reap(options?: { now?: Date; signal?: AbortSignal }): Promise<number>;
+  /** Removes the pool's unclaimed warm sandboxes (never claimed ones); resolves with how many. */
+  cleanup(pool: WarmPoolSpec, options?: { signal?: AbortSignal }): Promise<number>;
+}
+
+/** Derives a stable pool key from image and profile. */
+export function poolKey(image: string, profile: SecurityProfile): string {
+  return `${image
+    .replace(/[^a-zA-Z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .toLowerCase()}.${profile}`;
+}

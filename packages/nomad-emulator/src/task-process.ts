@@ -1,0 +1,78 @@
+/** Spawns a process "inside" a task the way the emulator isolates tasks (bubblewrap when available). */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import type { DriverName } from "./emulator-context.js";
+
+let bwrapAvailable: boolean | undefined;
+
+/** True when `bwrap` runs here (checked once). */
+export function hasBwrap(): boolean {
+  if (bwrapAvailable === undefined) {
+    const r = spawnSync("bwrap", ["--ro-bind", "/", "/", "--dev", "/dev", "true"], { stdio: "ignore" });
+    bwrapAvailable = r.status === 0;
+  }
+  return bwrapAvailable;
+}
+
+export interface TaskProcessOptions {
+  allocDir: string;
+  task: string;
+  driver: DriverName;
+  argv: string[];
+  env: Record<string, string>;
+  /** Working directory as the task sees it. */
+  cwd?: string;
+  networkNone: boolean;
+  /** "bwrap" (default when available) or "none" (plain host processes). */
+  isolation?: "bwrap" | "none";
+}
+
+/**
+ * docker/exec tasks run under bwrap: host root read-only (standing in for the image), the task's own
+ * writable /tmp, /alloc, /local and /secrets bound like Nomad's task view, and no network when the group
+ * network mode is "none". raw_exec runs on the host with cwd = the task dir, as Nomad does.
+ * The child is detached (its own process group) so the emulator can kill the whole group.
+ */
+export function spawnTaskProcess(o: TaskProcessOptions): ChildProcess {
+  const taskDir = join(o.allocDir, o.task);
+  const isolation = o.isolation ?? (hasBwrap() ? "bwrap" : "none");
+  const env = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", ...o.env };
+  if (o.driver === "raw_exec" || isolation === "none") {
+    return spawn(o.argv[0] ?? "true", o.argv.slice(1), {
+      cwd: o.cwd && isolation === "none" && o.driver !== "raw_exec" ? join(taskDir, o.cwd) : (o.cwd ?? taskDir),
+      env,
+      detached: true,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+  }
+  const args = [
+    "--ro-bind",
+    "/",
+    "/",
+    "--dev",
+    "/dev",
+    "--proc",
+    "/proc",
+    "--bind",
+    join(o.allocDir, "alloc"),
+    "/alloc",
+    "--bind",
+    join(taskDir, "local"),
+    "/local",
+    "--bind",
+    join(taskDir, "secrets"),
+    "/secrets",
+    "--bind",
+    join(taskDir, "tmp"),
+    "/tmp",
+    "--unshare-pid",
+    "--unshare-ipc",
+    "--unshare-uts",
+    "--die-with-parent",
+    "--chdir",
+    o.cwd ?? "/",
+  ];
+  if (o.networkNone) args.push("--unshare-net");
+  args.push("--", ...o.argv);
+  return spawn("bwrap", args, { env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+}

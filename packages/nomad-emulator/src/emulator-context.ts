@@ -47,6 +47,13 @@ export interface EmulatorContext {
   faults: ClientFaults;
   /** Count a request for stats(): route label such as "GET /v1/client/fs/cat/:alloc". */
   countRequest(route: string): void;
+  /**
+   * Optional (added by part B): how task processes are isolated, so exec'd processes get the same view as the
+   * task (`spawnTaskProcess`'s `isolation`). Absent → spawnTaskProcess's default.
+   */
+  isolation?: "bwrap" | "none";
+  /** Optional (added by part B): raft index and leader state for the X-Nomad-* read headers on fs responses. */
+  readMeta?(): { index: number; knownLeader: boolean };
 }
 
 /** Client-plane faults and options. */

@@ -86,7 +86,9 @@ export function issuesToErrors(
     }
     const path = dotPath(issue.path);
     const message =
-      issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message.replace(/^Invalid input: /, "");
+      issue.code === "invalid_type" && issue.message.endsWith("received undefined")
+        ? "is required"
+        : issue.message.replace(/^Invalid input: /, "");
     let origin = originOf(path);
     if (!origin && issue.code === "custom") {
       // e.g. warm_pool_size left at its default but max_pool_size lowered in a file: blame the file.

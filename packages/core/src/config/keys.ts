@@ -55,6 +55,15 @@ function editDistance(a: string, b: string): number {
   return prev[b.length] ?? 0;
 }
 
+// True when `short` is `long` with letters left out, same first letter (src → source, addr → nomad_addr).
+function isAbbreviation(short: string, long: string): boolean {
+  if (long.endsWith(`_${short}`)) return true;
+  if (short[0] !== long[0]) return false;
+  let i = 0;
+  for (const ch of long) if (ch === short[i]) i++;
+  return i === short.length;
+}
+
 /**
  * The fix for an unknown key: the closest key in the same table, else the same key in another
  * section (a key put under the wrong header), else the list of valid keys.
@@ -68,6 +77,9 @@ export function suggestKey(parent: readonly (string | number)[], key: string): s
     if (!best || distance < best.distance) best = { key: candidate, distance };
   }
   if (best && best.distance <= Math.max(2, Math.floor(key.length / 3))) return `did you mean "${best.key}"?`;
+  // Abbreviations (src → source, addr → nomad_addr) are far in edits but obvious to a reader.
+  const containing = normalised.length >= 3 ? known.find((k) => isAbbreviation(normalised, k)) : undefined;
+  if (containing) return `did you mean "${containing}"?`;
   const elsewhere = allKeyPaths().find((p) => p.endsWith(`.${normalised}`));
   if (elsewhere) return `did you mean "${elsewhere}"? (move it under [${elsewhere.split(".")[0]}])`;
   return known.length > 0 ? `remove it; valid keys here: ${known.join(", ")}` : "remove it";

@@ -1,0 +1,3 @@
+module agentkernel/deploy/gotemplate
+
+go 1.19

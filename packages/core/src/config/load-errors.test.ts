@@ -115,6 +115,12 @@ describe("loadConfig errors", () => {
     expect(yaml.errors[0]).toMatchObject({ file: yaml.file, line: 3, message: "invalid YAML: Map keys must be unique" });
     const list = await projectErrors("agentkernel.yaml", "- just\n- a list\n");
     expect(list.errors[0]?.message).toBe("the top level is not a table of sections");
+    // Parse errors quote no source text, so a broken line holding a token is not echoed to the terminal.
+    const leaky = await projectErrors("agentkernel.toml", '[orchestrator]\nnomad_token = "s.secret-value\n');
+    expect(leaky.errors[0]?.line).toBe(2);
+    const leakyYaml = await projectErrors("agentkernel.yaml", 'orchestrator:\n  nomad_token: "s.secret-value\n');
+    expect(leakyYaml.errors[0]?.file).toBe(leakyYaml.file);
+    expect(JSON.stringify([leaky.errors, leakyYaml.errors])).not.toContain("secret-value");
   });
 
   it("an unreadable config file is an error naming it", async () => {

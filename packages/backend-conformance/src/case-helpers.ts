@@ -1,6 +1,6 @@
 /** Small helpers the cases share: reading streams, running a command, expecting a core error. */
 import { createHash, randomBytes } from "node:crypto";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { AgentkernelError, collectExec, type ErrorCode, type ExecRequest, type ExecResult } from "@agentkernel/core";
 import type { CaseContext } from "./conformance-case.js";
 
@@ -44,7 +44,9 @@ export async function expectCoreError(
 ): Promise<AgentkernelError> {
   let outcome: { ok: true } | { ok: false; error: unknown };
   try {
-    await (typeof action === "function" ? action() : action);
+    const value = await (typeof action === "function" ? action() : action);
+    // An unexpected success may hand back a stream (readFile); close it so no descriptor leaks.
+    if (value instanceof Readable) value.destroy();
     outcome = { ok: true };
   } catch (error) {
     outcome = { ok: false, error };

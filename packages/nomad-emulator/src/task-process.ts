@@ -1,5 +1,6 @@
 /** Spawns a process "inside" a task the way the emulator isolates tasks (bubblewrap when available). */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { lstatSync, readdirSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { DriverName } from "./emulator-context.js";
 
@@ -12,6 +13,28 @@ export function hasBwrap(): boolean {
     bwrapAvailable = r.status === 0;
   }
   return bwrapAvailable;
+}
+
+/** Top-level host entries the task view gets from the host itself (or from bwrap). */
+const NOT_FROM_HOST = new Set(["dev", "proc", "sys", "tmp", "alloc", "local", "secrets"]);
+
+/**
+ * The host root, read-only, rebuilt entry by entry on bwrap's tmpfs root. (`--ro-bind / /` cannot work: bwrap
+ * then fails with "Can't mkdir /alloc: Read-only file system", since the mount points do not exist on the host.)
+ */
+function hostRootArgs(): string[] {
+  const args: string[] = [];
+  for (const name of readdirSync("/")) {
+    if (NOT_FROM_HOST.has(name)) continue;
+    try {
+      const st = lstatSync(`/${name}`);
+      if (st.isSymbolicLink()) args.push("--symlink", readlinkSync(`/${name}`), `/${name}`);
+      else if (st.isDirectory() || st.isFile()) args.push("--ro-bind", `/${name}`, `/${name}`);
+    } catch {
+      // Vanished or unreadable: leave it out of the view.
+    }
+  }
+  return args;
 }
 
 export interface TaskProcessOptions {
@@ -46,9 +69,7 @@ export function spawnTaskProcess(o: TaskProcessOptions): ChildProcess {
     });
   }
   const args = [
-    "--ro-bind",
-    "/",
-    "/",
+    ...hostRootArgs(),
     "--dev",
     "/dev",
     "--proc",

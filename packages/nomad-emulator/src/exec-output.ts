@@ -1,0 +1,100 @@
+/** Turns a process's stdout/stderr into Nomad exec frames: base64, driver-sized chunks, back-pressured, cut on fault. */
+import type { Readable } from "node:stream";
+import type { WebSocket } from "ws";
+
+/** docker's exec path sends at most 1024 raw bytes per frame; the exec/raw_exec executor 4096 (REFERENCE §5). */
+export function frameChunkSize(driver: string): number {
+  return driver === "docker" ? 1024 : 4096;
+}
+
+/** Above this many unsent bytes the process's pipes are paused; they resume below LOW. */
+const HIGH_WATER = 1024 * 1024;
+const LOW_WATER = 256 * 1024;
+
+/** Options for one session's output pump. */
+export interface OutputPumpOptions {
+  ws: WebSocket;
+  chunkSize: number;
+  /** tty: a pty turns `\n` into `\r\n` (ONLCR) and stderr shares stdout. */
+  tty: boolean;
+  /** Fault: after this many stdout bytes the socket is dropped. */
+  cutAfterBytes: number | undefined;
+  /** Called once when the cut fault fires (the caller drops the socket and kills the process). */
+  onCut: () => void;
+}
+
+/** Pumps the child's output into frames; `done` resolves when every stream sent its `close` frame. */
+export class OutputPump {
+  private pending = 0;
+  private stdoutBytes = 0;
+  private cut = false;
+  private readonly sources: Readable[] = [];
+
+  constructor(private readonly o: OutputPumpOptions) {}
+
+  /** Frames one output stream; resolves once its `{"<name>":{"close":true}}` frame is queued. */
+  attach(stream: Readable, name: "stdout" | "stderr"): Promise<void> {
+    this.sources.push(stream);
+    const frameName = this.o.tty ? "stdout" : name;
+    return new Promise((resolve) => {
+      stream.on("data", (chunk: Buffer) => this.onData(frameName, chunk));
+      stream.once("error", () => stream.destroy());
+      stream.once("close", () => {
+        // With a tty there is a single stream: stderr's end is not announced (REFERENCE §5).
+        if (!this.cut && !(this.o.tty && name === "stderr")) this.send({ [name]: { close: true } });
+        resolve();
+      });
+    });
+  }
+
+  private onData(name: "stdout" | "stderr", raw: Buffer): void {
+    if (this.cut) return;
+    let data = this.o.tty ? onlcr(raw) : raw;
+    if (name === "stdout" && this.o.cutAfterBytes !== undefined) {
+      const room = this.o.cutAfterBytes - this.stdoutBytes;
+      if (data.length >= room) {
+        data = data.subarray(0, Math.max(room, 0));
+        this.sendChunks(name, data);
+        this.cut = true;
+        this.o.onCut();
+        return;
+      }
+      this.stdoutBytes += data.length;
+    }
+    this.sendChunks(name, data);
+  }
+
+  private sendChunks(name: string, data: Buffer): void {
+    for (let i = 0; i < data.length; i += this.o.chunkSize) {
+      this.send({ [name]: { data: data.subarray(i, i + this.o.chunkSize).toString("base64") } });
+    }
+  }
+
+  /** Sends one JSON frame; tracks unsent bytes so a slow reader slows the process, not our memory. */
+  send(frame: unknown, onSent?: (err?: Error) => void): void {
+    const text = JSON.stringify(frame);
+    const size = text.length;
+    this.pending += size;
+    if (this.pending > HIGH_WATER) for (const s of this.sources) s.pause();
+    this.o.ws.send(text, (err) => {
+      this.pending -= size;
+      if (this.pending < LOW_WATER) for (const s of this.sources) if (!s.destroyed) s.resume();
+      onSent?.(err);
+    });
+  }
+}
+
+/** A pty's ONLCR output processing: every `\n` becomes `\r\n`. */
+export function onlcr(buf: Buffer): Buffer {
+  if (!buf.includes(0x0a)) return buf;
+  const parts: Buffer[] = [];
+  let start = 0;
+  for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) {
+    parts.push(buf.subarray(start, i), CRLF);
+    start = i + 1;
+  }
+  parts.push(buf.subarray(start));
+  return Buffer.concat(parts);
+}
+
+const CRLF = Buffer.from("\r\n");

@@ -1,0 +1,77 @@
+/** Go-compatible parsing of query parameters (strconv.ParseBool/ParseInt, json.Unmarshal into []string) with Go's error texts. */
+
+/** A parse result: the value, or Go's error text. */
+export type GoParse<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const TRUE_WORDS = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+const FALSE_WORDS = new Set(["0", "f", "F", "FALSE", "false", "False"]);
+
+/** strconv.ParseBool, whose error Nomad quotes verbatim in its messages. */
+export function parseGoBool(s: string): GoParse<boolean> {
+  if (TRUE_WORDS.has(s)) return { ok: true, value: true };
+  if (FALSE_WORDS.has(s)) return { ok: true, value: false };
+  return { ok: false, error: `strconv.ParseBool: parsing ${JSON.stringify(s)}: invalid syntax` };
+}
+
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+
+/** strconv.ParseInt(s, 10, 64). Values beyond Number's safe range are clamped (files that large do not exist here). */
+export function parseGoInt64(s: string): GoParse<number> {
+  if (!/^[+-]?[0-9]+$/.test(s)) return { ok: false, error: `strconv.ParseInt: parsing ${JSON.stringify(s)}: invalid syntax` };
+  const big = BigInt(s);
+  if (big > INT64_MAX || big < INT64_MIN) {
+    return { ok: false, error: `strconv.ParseInt: parsing ${JSON.stringify(s)}: value out of range` };
+  }
+  const n = Number(big);
+  return { ok: true, value: Math.max(Math.min(n, Number.MAX_SAFE_INTEGER), Number.MIN_SAFE_INTEGER) };
+}
+
+function jsonKind(v: unknown): string {
+  if (typeof v === "string") return "string";
+  if (typeof v === "number") return "number";
+  if (typeof v === "boolean") return "bool";
+  if (Array.isArray(v)) return "array";
+  return "object";
+}
+
+const VALUE_START = /[-0-9"[{tfn]/;
+
+/**
+ * json.Unmarshal([]byte(s), &[]string{}). `null` yields an empty command (Nomad then says `command is not
+ * present`), as do JSON nulls inside the array (Go leaves them ""). Syntax-error texts approximate Go's.
+ */
+export function parseCommandJson(s: string): GoParse<string[]> {
+  const trimmed = s.trim();
+  if (trimmed === "") return { ok: false, error: "unexpected end of JSON input" };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    const first = trimmed[0] ?? "";
+    if (!VALUE_START.test(first)) return { ok: false, error: `invalid character '${first}' looking for beginning of value` };
+    return { ok: false, error: "unexpected end of JSON input" };
+  }
+  if (parsed === null) return { ok: true, value: [] };
+  if (!Array.isArray(parsed)) {
+    return { ok: false, error: `json: cannot unmarshal ${jsonKind(parsed)} into Go value of type []string` };
+  }
+  const out: string[] = [];
+  for (const el of parsed) {
+    if (el === null) out.push("");
+    else if (typeof el === "string") out.push(el);
+    else return { ok: false, error: `json: cannot unmarshal ${jsonKind(el)} into Go value of type string` };
+  }
+  return { ok: true, value: out };
+}
+
+/** The request's token: X-Nomad-Token wins over `Authorization: Bearer` (REFERENCE §0). */
+export function requestToken(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const h = headers["x-nomad-token"];
+  const header = Array.isArray(h) ? h[0] : h;
+  if (header) return header;
+  const auth = headers.authorization;
+  const a = Array.isArray(auth) ? auth[0] : auth;
+  if (a?.startsWith("Bearer ")) return a.slice(7).trim() || undefined;
+  return undefined;
+}

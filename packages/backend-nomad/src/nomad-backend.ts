@@ -1,0 +1,248 @@
+/** createNomadBackend: the core Backend on Nomad's HTTP API; Nomad is the only source of truth (no local state). */
+import type { Readable } from "node:stream";
+import {
+  AlreadyExistsError,
+  type AttachOptions,
+  type Backend,
+  type BackendCapabilities,
+  CapabilityUnsupportedError,
+  type ExecRequest,
+  type ExecSession,
+  type LogChunk,
+  type LogsOptions,
+  InternalError,
+  NotFoundError,
+  NotRunningError,
+  type OperationOptions,
+  parseSandboxSpec,
+  SPECIFICATION_VERSION,
+  type SandboxInfo,
+  type SandboxSpec,
+  validateSandboxName,
+} from "@agentkernel/core";
+import {
+  type AllocationListStub,
+  type JobInfo,
+  NomadClient,
+  type NomadExecStream,
+  type NomadJob,
+  NomadResponseError,
+  nomadConfigFromEnv,
+  toCoreError,
+} from "./client/index.js";
+import { envFileCommand, killCommand } from "./exec-wrapper.js";
+import { buildSandboxJob } from "./job-builder.js";
+import { jobIdFor, MANAGED_FILTER, TASK_NAME } from "./job-meta.js";
+import { type NomadBackendOptions, resolveOptions } from "./nomad-backend-options.js";
+import { startExecSession } from "./nomad-exec.js";
+import { readSandboxFile, writeSandboxFile } from "./nomad-files.js";
+import { mergeLogs } from "./nomad-logs.js";
+import { isMissingJob, startSandbox } from "./nomad-start.js";
+import { currentAlloc, isExecReady, sandboxInfo, statusFromAlloc, statusFromSummary } from "./sandbox-status.js";
+
+export type { NomadBackendOptions } from "./nomad-backend-options.js";
+
+/** Runs a helper exec to its end, feeding `stdin`; output is discarded. */
+async function runToEnd(stream: NomadExecStream, stdin?: Uint8Array): Promise<number> {
+  stream.stdout.resume();
+  stream.stderr.resume();
+  if (stdin) await stream.writeStdin(stdin);
+  stream.closeStdin();
+  return stream.exitCode;
+}
+
+/** This backend's id in SandboxInfo.backend and error prefixes. */
+export const BACKEND_ID = "nomad";
+
+/** Creates the Nomad backend. Options are validated now; the client is built on first use (or injected). */
+export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
+  const env = options.env ?? process.env;
+  const resolved = resolveOptions(options, {
+    namespace: options.client?.namespace ?? options.config?.namespace ?? env.NOMAD_NAMESPACE,
+    region: options.client?.region ?? options.config?.region ?? env.NOMAD_REGION,
+  });
+  const { settings } = resolved;
+  const namespace = settings.namespace;
+  let client = options.client;
+  const ownsClient = client === undefined;
+  const nomad = (): NomadClient => {
+    client ??= new NomadClient(nomadConfigFromEnv(env, options.config));
+    return client;
+  };
+  const where = (name: string) => `sandbox "${name}"`;
+  const capabilities: BackendCapabilities = {
+    tty: true,
+    attach: true,
+    fileStreaming: true,
+    logs: true,
+    logsFollow: true,
+    networkIsolation: true,
+    readOnlyRoot: settings.driver.driver === "docker",
+    resourceLimits: true,
+    warmPool: false,
+    shared: true,
+  };
+
+  const readJob = async (name: string, signal?: AbortSignal): Promise<JobInfo> => {
+    validateSandboxName(name);
+    try {
+      return (await nomad().jobs.info(jobIdFor(name), { namespace, signal })).data;
+    } catch (err) {
+      if (isMissingJob(err)) {
+        throw new NotFoundError(`${where(name)} does not exist; create it first`, { backend: BACKEND_ID, cause: err });
+      }
+      throw err;
+    }
+  };
+  const allocsOf = async (name: string, signal?: AbortSignal): Promise<AllocationListStub[]> =>
+    (await nomad().jobs.allocations(jobIdFor(name), { namespace, signal })).data;
+
+  /** The running allocation, looked up on every call (a rescheduled or lost one is never reused). */
+  const runningAlloc = async (name: string, signal?: AbortSignal): Promise<AllocationListStub> => {
+    const job = await readJob(name, signal);
+    const alloc = job.Stop ? undefined : currentAlloc(await allocsOf(name, signal));
+    if (!alloc || !isExecReady(alloc)) {
+      const { status, detail } = statusFromAlloc(job, alloc);
+      throw new NotRunningError(`${where(name)} is ${status}${detail ? ` (${detail})` : ""}; start it first`, {
+        backend: BACKEND_ID,
+      });
+    }
+    return alloc;
+  };
+  const execIn =
+    (alloc: AllocationListStub) =>
+    (command: string[], tty = false) =>
+      nomad().exec.start(alloc.ID, { task: TASK_NAME, command, tty, namespace });
+
+  const exec = async (name: string, request: ExecRequest): Promise<ExecSession> => {
+    const alloc = await runningAlloc(name, request.signal);
+    const start = execIn(alloc);
+    return startExecSession(
+      {
+        start,
+        writeEnvFile: async (id, header) => {
+          const code = await runToEnd(await start(envFileCommand(id)), header);
+          if (code !== 0)
+            throw new InternalError(`could not hand the env to ${where(name)} (exit ${code})`, { backend: BACKEND_ID });
+        },
+        kill: async (id) => {
+          await runToEnd(await start(killCommand(id)));
+        },
+        toCoreError: (err) => toCoreError(err, { action: `exec in ${where(name)}`, capability: "alloc-exec", namespace }),
+      },
+      request,
+      where(name),
+    );
+  };
+
+  const backend: Backend = {
+    specificationVersion: SPECIFICATION_VERSION,
+    backendId: BACKEND_ID,
+    capabilities,
+
+    async create(input: SandboxSpec, opts: OperationOptions = {}): Promise<SandboxInfo> {
+      const spec = parseSandboxSpec(input);
+      if (spec.readOnlyRoot && !capabilities.readOnlyRoot) {
+        throw new CapabilityUnsupportedError(`readOnlyRoot with the ${settings.driver.driver} driver (use docker)`, {
+          backend: BACKEND_ID,
+        });
+      }
+      if (spec.files && spec.files.length > 0) {
+        throw new CapabilityUnsupportedError("spec.files (write them with writeFile after start)", { backend: BACKEND_ID });
+      }
+      const job = buildSandboxJob(spec, settings, { stop: true, createdAt: new Date() });
+      try {
+        // Check-and-set "only if new": a taken name fails atomically, across processes and machines.
+        await nomad().jobs.register(job as NomadJob, { namespace, enforceIndex: true, jobModifyIndex: 0, signal: opts.signal });
+      } catch (err) {
+        const cause = (err as { cause?: unknown }).cause ?? err;
+        if (cause instanceof NomadResponseError && /job already exists/.test(cause.body)) {
+          throw new AlreadyExistsError(`${where(spec.name)} already exists; pick another name or remove it first`, {
+            backend: BACKEND_ID,
+            cause: err,
+          });
+        }
+        throw err;
+      }
+      return sandboxInfo(job, { status: "stopped" }, undefined, BACKEND_ID);
+    },
+
+    async start(name, opts = {}) {
+      validateSandboxName(name);
+      await startSandbox(
+        { client: nomad(), namespace, driver: settings.driver.driver, datacenters: settings.datacenters, ...resolved },
+        name,
+        opts,
+      );
+      return backend.get(name, { signal: opts.signal });
+    },
+
+    async stop(name, opts = {}) {
+      await readJob(name, opts.signal);
+      // Deregister without purge: the spec stays and start() re-registers it.
+      await nomad().jobs.deregister(jobIdFor(name), { namespace, signal: opts.signal });
+    },
+
+    async remove(name, opts = {}) {
+      validateSandboxName(name);
+      // Purge is idempotent in Nomad: deleting a missing job answers 200.
+      await nomad().jobs.deregister(jobIdFor(name), { namespace, purge: true, signal: opts.signal });
+    },
+
+    async get(name, opts = {}) {
+      const job = await readJob(name, opts.signal);
+      const alloc = currentAlloc(await allocsOf(name, opts.signal));
+      return sandboxInfo(job, statusFromAlloc(job, alloc), alloc, BACKEND_ID);
+    },
+
+    async list(opts = {}) {
+      const out: SandboxInfo[] = [];
+      const pages = nomad().jobs.listAll({ namespace, filter: MANAGED_FILTER, meta: true, perPage: 500, signal: opts.signal });
+      for await (const stub of pages) {
+        const info = sandboxInfo(stub, { status: statusFromSummary(stub) }, undefined, BACKEND_ID);
+        const wanted = Object.entries(opts.labels ?? {}).every(([k, v]) => info.labels[k] === v);
+        if (wanted) out.push(info);
+      }
+      return out;
+    },
+
+    exec,
+
+    async writeFile(name, path, data: Uint8Array | string | Readable, opts = {}) {
+      const start = execIn(await runningAlloc(name, opts.signal));
+      await writeSandboxFile((c) => start(c), where(name), path, data, opts);
+    },
+
+    async readFile(name, path, opts = {}) {
+      const start = execIn(await runningAlloc(name, opts.signal));
+      return readSandboxFile((c) => start(c), where(name), path, opts);
+    },
+
+    async *logs(name: string, opts: LogsOptions = {}): AsyncIterable<LogChunk> {
+      await readJob(name, opts.signal);
+      const alloc = currentAlloc(await allocsOf(name, opts.signal));
+      if (!alloc) return;
+      const frames = (type: "stdout" | "stderr") =>
+        nomad().fs.logs(alloc.ID, { task: TASK_NAME, type, follow: opts.follow === true, signal: opts.signal, namespace });
+      yield* mergeLogs([
+        { stream: "stdout", frames: frames("stdout") },
+        { stream: "stderr", frames: frames("stderr") },
+      ]);
+    },
+
+    attach(name: string, opts: AttachOptions = {}) {
+      return exec(name, {
+        command: [opts.shell ?? "/bin/sh"],
+        tty: opts.size ?? true,
+        stdin: "pipe",
+        ...(opts.env ? { env: opts.env } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+    },
+
+    async close() {
+      if (ownsClient && client) await client.close();
+    },
+  };
+  return backend;
+}

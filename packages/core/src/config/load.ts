@@ -1,6 +1,6 @@
 /** loadConfig: finds the config files, layers them with env and flags, validates, and returns a result (never throws for bad config). */
 import { homedir } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { type ConfigError, formatConfigError, issuesToErrors } from "./config-error.js";
 import { findConfigFile, PROJECT_CONFIG_FILES, readConfigFile, USER_CONFIG_FILES } from "./config-files.js";
@@ -91,7 +91,7 @@ async function fileLayer(
   const read = await readConfigFile(file);
   if (read.error || !read.data) return read.error ?? { file, path: "", message: "empty read", fix: "report this bug" };
   warnings.push(...fileWarnings(read.data, file));
-  resolveFileSources(read.data, resolve(file, ".."));
+  resolveFileSources(read.data, dirname(file));
   return { source, data: read.data, file };
 }
 

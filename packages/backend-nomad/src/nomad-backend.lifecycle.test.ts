@@ -1,0 +1,103 @@
+// Nomad-specific lifecycle behaviour against the emulator: taken names, placement failures, failing tasks, lost allocs, no leaks.
+import { hasErrorCode, type StartProgress } from "@agentkernel/core";
+import { startEmulator } from "@agentkernel/nomad-emulator";
+import { afterEach, describe, expect, it } from "vitest";
+import { NomadClient } from "./client/index.js";
+import { createNomadBackend, type NomadBackendOptions } from "./nomad-backend.js";
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+const started: { nomad: Emulator; client: NomadClient; close: () => Promise<void> }[] = [];
+
+async function setup(emulator: Parameters<typeof startEmulator>[0] = {}, options: NomadBackendOptions = {}) {
+  const nomad = await startEmulator({ port: 0, maxKillTimeoutMs: 200, ...emulator });
+  const client = new NomadClient({ address: nomad.address });
+  const backend = createNomadBackend({ client, blockingWaitMs: 2_000, startTimeoutMs: 20_000, ...options });
+  started.push({ nomad, client, close: async () => client.close() });
+  return { nomad, client, backend };
+}
+
+/** Jobs the emulator still runs (not stopped): a failed start must leave none. */
+async function liveJobs(client: NomadClient): Promise<string[]> {
+  const { data } = await client.jobs.list({});
+  return data.filter((j) => !j.Stop).map((j) => j.ID);
+}
+
+afterEach(async () => {
+  for (const s of started.splice(0)) {
+    await s.close();
+    await s.nomad.stop();
+  }
+});
+
+describe("nomad backend lifecycle", () => {
+  it("create refuses a taken name atomically, even from a second backend instance", async () => {
+    const { nomad, backend } = await setup();
+    const other = createNomadBackend({ config: { address: nomad.address }, env: {} });
+    await backend.create({ name: "taken" });
+    const results = await Promise.allSettled([other.create({ name: "taken" }), backend.create({ name: "taken" })]);
+    for (const r of results) {
+      expect(r.status).toBe("rejected");
+      expect(hasErrorCode(r.status === "rejected" ? r.reason : undefined, "ALREADY_EXISTS")).toBe(true);
+    }
+    await other.close?.();
+  });
+
+  it("start reports progress and ends running; stop keeps the spec; remove is idempotent", async () => {
+    const { backend } = await setup();
+    await backend.create({ name: "life", labels: { team: "ml" } });
+    const phases: StartProgress["phase"][] = [];
+    const info = await backend.start("life", { onProgress: (p) => phases.push(p.phase) });
+    expect(info.status).toBe("running");
+    expect(info.refs.allocId).toBeTypeOf("string");
+    expect(phases[0]).toBe("placing");
+    expect(phases.at(-1)).toBe("running");
+    expect((await backend.list({ labels: { team: "ml" } })).map((s) => s.name)).toEqual(["life"]);
+    await backend.stop("life");
+    expect((await backend.get("life")).status).toBe("stopped");
+    const again = await backend.start("life");
+    expect(again.status).toBe("running");
+    expect(again.refs.allocId).not.toBe(info.refs.allocId);
+    await backend.remove("life");
+    await backend.remove("life");
+    await expect(backend.get("life")).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("explains a placement failure (no node has the driver) and leaves nothing running", async () => {
+    const { client, backend } = await setup({ nodes: [{ drivers: ["exec"] }, { drivers: ["raw_exec"] }] });
+    await backend.create({ name: "nodocker" });
+    const err = await backend.start("nodocker").catch((e: unknown) => e);
+    expect(hasErrorCode(err, "PLACEMENT_FAILED")).toBe(true);
+    expect(String((err as Error).message)).toMatch(
+      /no node in dc1 has driver docker \(2 evaluated, 2 filtered: missing drivers\)/,
+    );
+    expect(await liveJobs(client)).toEqual([]);
+    expect((await backend.get("nodocker")).status).toBe("stopped");
+  });
+
+  it("explains exhausted memory", async () => {
+    const { client, backend } = await setup({ nodes: [{ memoryMB: 512 }, { memoryMB: 512 }] });
+    await backend.create({ name: "big", resources: { memoryMB: 4096 } });
+    const err = await backend.start("big").catch((e: unknown) => e);
+    expect(hasErrorCode(err, "PLACEMENT_FAILED")).toBe(true);
+    expect(String((err as Error).message)).toMatch(/memory exhausted on 2 nodes/);
+    expect(await liveJobs(client)).toEqual([]);
+  });
+
+  it("reports a task that fails to start with its task events, and stops the job", async () => {
+    const { client, backend } = await setup({}, { mainCommand: ["/nonexistent/agentkernel-main"] });
+    await backend.create({ name: "broken" });
+    const err = await backend.start("broken").catch((e: unknown) => e);
+    expect(hasErrorCode(err, "PLACEMENT_FAILED")).toBe(true);
+    expect(String((err as Error).message)).toMatch(/failed to start/);
+    expect(await liveJobs(client)).toEqual([]);
+  });
+
+  it("shows a lost allocation as lost and refuses exec", async () => {
+    const { nomad, backend } = await setup();
+    await backend.create({ name: "lost" });
+    const info = await backend.start("lost");
+    nomad.inject({ type: "allocLost", allocId: String(info.refs.allocId) });
+    await expect.poll(async () => (await backend.get("lost")).status, { timeout: 10_000 }).toBe("lost");
+    await expect(backend.exec("lost", { command: ["true"] })).rejects.toMatchObject({ code: "NOT_RUNNING" });
+  });
+});

@@ -10,7 +10,11 @@ export const errorsCases: ConformanceCase[] = [
     title: "exec, writeFile and readFile on a missing sandbox throw NotFoundError",
     run: async (ctx) => {
       const name = ctx.name("errors-missing");
-      await expectCoreError(ctx.backend.exec(name, { command: ["true"] }), "NOT_FOUND", "exec in a missing sandbox");
+      await expectCoreError(
+        ctx.backend.exec(name, { command: ["sh", "-c", "exit 0"] }),
+        "NOT_FOUND",
+        "exec in a missing sandbox",
+      );
       await expectCoreError(ctx.backend.writeFile(name, "/tmp/x.txt", "x"), "NOT_FOUND", "writeFile in a missing sandbox");
       await expectCoreError(
         async () => readAll(await ctx.backend.readFile(name, "/tmp/x.txt")),
@@ -25,7 +29,11 @@ export const errorsCases: ConformanceCase[] = [
     run: async (ctx) => {
       const name = ctx.name("errors-stopped");
       await ctx.backend.create(ctx.spec(name));
-      await expectCoreError(ctx.backend.exec(name, { command: ["true"] }), "NOT_RUNNING", "exec in a stopped sandbox");
+      await expectCoreError(
+        ctx.backend.exec(name, { command: ["sh", "-c", "exit 0"] }),
+        "NOT_RUNNING",
+        "exec in a stopped sandbox",
+      );
     },
   },
   {
@@ -40,7 +48,7 @@ export const errorsCases: ConformanceCase[] = [
         "exec of an argv with NUL",
       );
       await expectCoreError(
-        ctx.backend.exec(sandbox, { command: ["true"], timeoutMs: -1 }),
+        ctx.backend.exec(sandbox, { command: ["sh", "-c", "exit 0"], timeoutMs: -1 }),
         "INVALID_INPUT",
         "exec with timeoutMs -1",
       );
@@ -58,7 +66,7 @@ export const errorsCases: ConformanceCase[] = [
       if (!capabilities.tty) {
         const sandbox = await ctx.shared();
         await expectCoreError(
-          ctx.backend.exec(sandbox, { command: ["true"], tty: true }),
+          ctx.backend.exec(sandbox, { command: ["sh", "-c", "exit 0"], tty: true }),
           "CAPABILITY_UNSUPPORTED",
           "exec with tty",
         );

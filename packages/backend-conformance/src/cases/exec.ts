@@ -1,6 +1,7 @@
 /** Exec cases: stream separation, exit codes, stdin, env, cwd, timeout, abort, large and binary output, argv, tty. */
 import { createHash } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
+import { hasErrorCode } from "@agentkernel/core";
 import { expect } from "vitest";
 import { allBytes, drained, expectCoreError, hashStream, readAll, run, scratchDir, waitForOutput } from "../case-helpers.js";
 import type { CaseContext, ConformanceCase } from "../conformance-case.js";
@@ -188,6 +189,20 @@ export const execCases: ConformanceCase[] = [
       const result = await run(ctx, await ctx.shared(), { command: ["printf", "%s\\n", ...args] });
       expect(result.stdout.toString()).toBe(args.map((a) => `${a}\n`).join(""));
       expect(result.exitCode).toBe(0);
+    },
+  },
+  {
+    id: "exec/command-not-found",
+    title: "a missing program ends with a non-zero exit code or a core error, never a hang",
+    run: async (ctx) => {
+      const sandbox = await ctx.shared();
+      try {
+        const result = await run(ctx, sandbox, { command: ["akc-no-such-program"] });
+        expect(result.exitCode, "exit code of a program that does not exist").not.toBe(0);
+      } catch (error) {
+        // Refusing up front is fine too, as long as it is a core error (the proxy already checked that).
+        expect(hasErrorCode(error, "NOT_FOUND") || hasErrorCode(error, "INVALID_INPUT"), String(error)).toBe(true);
+      }
     },
   },
   {

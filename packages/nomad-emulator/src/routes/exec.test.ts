@@ -89,6 +89,33 @@ describe("exec: frames and endings", () => {
     expect(r.exitFrame).toEqual({ exited: true, result: {} });
   });
 
+  it("back-pressure: a reader that stops reading stalls the producer instead of filling memory", async () => {
+    const counter = join(h.alloc.allocDir, "alloc", "tmp", "chunks");
+    const read = (): number => Number(readFileSync(counter, "utf8") || "0");
+    writeFileSync(counter, "0");
+    let settled = -1;
+    const r = await runExec(h, sh(`i=0; while :; do head -c 65536 /dev/zero; i=$((i+1)); echo $i > ${counter}; done`), {
+      onOpen: (ws) => {
+        ws.pause();
+        // Wait until the producer stops making progress, then hang up.
+        let last = -1;
+        const poll = setInterval(() => {
+          const now = read();
+          if (now > 0 && now === last) {
+            clearInterval(poll);
+            settled = now;
+            ws.terminate();
+          }
+          last = now;
+        }, 400);
+      },
+    });
+    expect(r.exitFrame).toBeUndefined();
+    // 64 KiB chunks: well under 64 MiB may sit in pipes, socket buffers and the server's bounded queue.
+    expect(settled).toBeGreaterThan(0);
+    expect(settled).toBeLessThan(1000);
+  });
+
   it("tty: stderr merged into stdout with \\r\\n, no stderr frames at all", async () => {
     const r = await runExec(
       h,

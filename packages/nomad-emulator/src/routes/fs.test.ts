@@ -1,6 +1,6 @@
 // Contract tests for /v1/client/fs/* against REFERENCE §6 and examples/fs-stream-frames.json, over a real alloc dir and HTTP.
 import { randomUUID } from "node:crypto";
-import { appendFileSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./test-client-harness.js";
@@ -214,6 +214,16 @@ describe("fs: stream", () => {
     expect(frames).toContainEqual({});
     expect(frames).toContainEqual({ Offset: 4, Data: Buffer.from("b\n").toString("base64"), File: "alloc/data/follow.txt" });
     expect(frames.at(-1)).toEqual({ File: "alloc/data/follow.txt", FileEvent: "file truncated" });
+  });
+
+  it("ends a followed stream with `file deleted` when the file goes away", async () => {
+    const file = join(h.alloc.allocDir, "alloc/data/gone.txt");
+    writeFileSync(file, "x");
+    const body = await readUntil(fsUrl("stream", { path: "alloc/data/gone.txt" }), (b) => {
+      if (b.includes('"Offset":1')) rmSync(file, { force: true });
+      return b.includes("file deleted");
+    });
+    expect(splitFrames(body).at(-1)).toEqual({ File: "alloc/data/gone.txt", FileEvent: "file deleted" });
   });
 });
 

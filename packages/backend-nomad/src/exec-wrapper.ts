@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are shell scripts, where ${…} is shell syntax
 /**
  * The fixed shell scripts exec runs inside a sandbox: a wrapper that applies env and cwd without putting
  * env values into argv, and a killer for timeout/abort. Untrusted strings only ever travel as argv or

@@ -173,6 +173,9 @@ function mapServerError(
   if (dispatchInput.some((s) => body.includes(s))) {
     return new InvalidInputError(`${what}Nomad rejected the dispatch ${said}; fix the payload or meta`, opts);
   }
+  if (body.startsWith("failed to marshal command")) {
+    return new InvalidInputError(`${what}Nomad could not read the command ${said}; pass argv as an array of strings`, opts);
+  }
   if (/error\(s\) occurred/.test(body) || body.startsWith("Task can only ask") || body.includes("Missing job ID")) {
     return new InvalidInputError(`${what}Nomad rejected the job spec ${said}; fix the listed fields`, opts);
   }

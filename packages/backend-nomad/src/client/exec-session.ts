@@ -56,18 +56,17 @@ export class ExecSession implements NomadExecStream {
     });
     // Callers that only read the streams must not crash the process with an unhandled rejection.
     this.exitCode.catch(() => {});
-    const read = () => this.#maybeResume();
-    this.stdout = new Readable({ highWaterMark: HIGH_WATER, read });
-    this.stderr = new Readable({ highWaterMark: HIGH_WATER, read });
+    this.stdout = new Readable({ highWaterMark: HIGH_WATER, read: () => this.#wants(this.stderr) });
+    this.stderr = new Readable({ highWaterMark: HIGH_WATER, read: () => this.#wants(this.stdout) });
     ws.on("message", (data) => this.#onMessage(data));
     ws.on("close", (code, reason) => this.#onClose(code, reason.toString("utf8")));
     // Errors are always followed by "close", which settles the session; the listener only keeps ws from throwing.
     ws.on("error", () => {});
   }
 
-  /** Starts the app-level heartbeat once the socket is open. */
-  opened(): void {
-    this.#heartbeat = setInterval(() => this.#send({}), HEARTBEAT_MS);
+  /** Starts the app-level heartbeat (keeps proxies from closing an idle session) once the socket is open. */
+  opened(heartbeatMs = HEARTBEAT_MS): void {
+    this.#heartbeat = setInterval(() => this.#send({}), heartbeatMs);
     this.#heartbeat.unref();
   }
 
@@ -139,10 +138,10 @@ export class ExecSession implements NomadExecStream {
     });
   }
 
-  #maybeResume(): void {
-    if (this.#ws.isPaused && this.stdout.readableLength < HIGH_WATER && this.stderr.readableLength < HIGH_WATER) {
-      this.#ws.resume();
-    }
+  // A stream asked for data. Its own buffer may still look full here (Readable calls _read before it removes the
+  // bytes it hands out), so only the other stream's fill level decides; both share one socket.
+  #wants(other: Readable): void {
+    if (this.#ws.isPaused && other.readableLength < HIGH_WATER) this.#ws.resume();
   }
 
   #push(stream: Readable, data: string | undefined, close: boolean | undefined): void {

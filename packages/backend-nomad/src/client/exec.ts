@@ -21,6 +21,8 @@ export interface ExecStartOptions {
   region?: string;
   /** Time allowed for the upgrade; default the client's timeout. */
   timeoutMs?: number;
+  /** Interval of the `{}` heartbeat frame; default 10 000 like Nomad's own clients. */
+  heartbeatMs?: number;
 }
 
 /** Exec endpoint, named after Nomad's Go `api.Allocations.Exec`. */
@@ -74,7 +76,7 @@ export class Exec {
       );
       ws.once("open", () => {
         opened = true;
-        session.opened();
+        session.opened(opts.heartbeatMs);
         if (opts.tty && opts.ttySize) session.resize(opts.ttySize.rows, opts.ttySize.cols);
         resolve(session);
       });

@@ -65,16 +65,24 @@ export function runExecSession(o: ExecSessionOptions, onFrame: FrameSink): void 
     closeWithError(ws, socket, WS_INTERNAL_ERROR, `failed to start command: ${startError}`);
     return;
   }
+  // The client may have gone while we validated: start nothing that no one would stop.
+  if (ws.readyState !== ws.OPEN) return;
   const argv = o.tty ? ["/bin/sh", "-c", 'exec "$@" 2>&1', "sh", ...o.argv] : o.argv;
-  const child = spawnTaskProcess({
-    allocDir: alloc.allocDir,
-    task,
-    driver,
-    argv,
-    env: o.tty ? { TERM: "xterm", ...env } : env,
-    networkNone: alloc.networkNone,
-    isolation,
-  });
+  let child: ChildProcess;
+  try {
+    child = spawnTaskProcess({
+      allocDir: alloc.allocDir,
+      task,
+      driver,
+      argv,
+      env: o.tty ? { TERM: "xterm", ...env } : env,
+      networkNone: alloc.networkNone,
+      isolation,
+    });
+  } catch (err) {
+    closeWithError(ws, socket, WS_INTERNAL_ERROR, `failed to start command: ${(err as Error).message}`);
+    return;
+  }
   ctx.trackProcess(alloc.ID, child);
 
   let finished = false;

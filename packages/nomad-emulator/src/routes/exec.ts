@@ -49,7 +49,12 @@ export function handleExecUpgrade(ctx: EmulatorContext, req: IncomingMessage, so
     return;
   }
   ctx.countRequest("GET /v1/client/allocation/:alloc/exec");
-  const allocId = decodeURIComponent(match[1] ?? "");
+  let allocId = match[1] ?? "";
+  try {
+    allocId = decodeURIComponent(allocId);
+  } catch {
+    // Malformed escapes: keep the raw text; it will not name an allocation.
+  }
   if (!originAllowed(req)) {
     rejectUpgrade(socket, 403, "Forbidden");
     return;

@@ -116,6 +116,15 @@ describe("nomad-pack rendering (Go text/template)", () => {
     expect(s.templates.find((t) => t.destination === "secrets/api_key")?.data).toContain('"nomad/jobs/ak-prod"');
   });
 
+  it("a mistyped token_source or register_service renders an argument Nomad's job parser refuses", async () => {
+    const bad = await renderAndParse({ token_source: "wi", register_service: "consol" });
+    expect(bad.s.task.invalid_token_source).toBe("wi is not one of workload_identity, variable, vault");
+    expect(bad.s.group.invalid_register_service).toBe("consol is not one of nomad, consul, none");
+    const good = await renderAndParse();
+    expect(good.s.task).not.toHaveProperty("invalid_token_source");
+    expect(good.s.group).not.toHaveProperty("invalid_register_service");
+  });
+
   it("rejects an override of a variable the pack does not declare", async () => {
     await expect(renderPack({ replicas: 3 })).rejects.toThrow(/no such variable/);
   });

@@ -36,6 +36,10 @@
         timeout  = "2s"
       }
     }
+[[- else if ne $provider "none" ]]
+
+    # Nomad rejects this unknown argument, so a mistyped register_service stops the deploy.
+    invalid_register_service = [[ printf "%s is not one of nomad, consul, none" $provider | printf "%q" ]]
 [[- end -]]
 [[- end -]]
 
@@ -74,6 +78,10 @@
         {{- with secret [[ var "vault_secret_path" . | printf "%q" ]] }}NOMAD_TOKEN={{ .Data.data.nomad_token }}{{ end }}
         EOT
       }
+[[- else ]]
+
+      # Nomad rejects this unknown argument, so a mistyped token_source stops the deploy instead of running without access.
+      invalid_token_source = [[ printf "%s is not one of workload_identity, variable, vault" $source | printf "%q" ]]
 [[- end ]]
 
       # secrets/ is a per-task tmpfs that no other task can see.

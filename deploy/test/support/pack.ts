@@ -36,14 +36,10 @@ export interface RenderedPack {
   outputs: string;
 }
 
-/** Renders the pack with `--var` style overrides; an override of an undeclared variable is an error, as in nomad-pack. */
-export async function renderPack(overrides: Record<string, unknown> = {}): Promise<RenderedPack> {
+let sources: ReturnType<typeof loadSources> | undefined;
+
+async function loadSources() {
   const declared = await packVariables();
-  const vars: Record<string, unknown> = Object.fromEntries(declared.map((v) => [v.name, v.default]));
-  for (const [name, value] of Object.entries(overrides)) {
-    if (!(name in vars)) throw new Error(`--var ${name}: the pack declares no such variable`);
-    vars[name] = value;
-  }
   const meta = await packMetadata();
   const name = String(meta.pack?.name);
   const files: Record<string, string> = {};
@@ -51,6 +47,20 @@ export async function renderPack(overrides: Record<string, unknown> = {}): Promi
     files[`${name}/templates/${file}`] = await readFile(`${PACK_DIR}templates/${file}`, "utf8");
   }
   files[`${name}/outputs.tpl`] = await readFile(`${PACK_DIR}outputs.tpl`, "utf8");
+  return { declared, meta, files };
+}
+
+/** Renders the pack with `--var` style overrides; an override of an undeclared variable is an error, as in nomad-pack. */
+export async function renderPack(overrides: Record<string, unknown> = {}): Promise<RenderedPack> {
+  // The pack's files do not change during a test run: read and parse them once.
+  sources ??= loadSources();
+  const { declared, meta, files } = await sources;
+  const vars: Record<string, unknown> = Object.fromEntries(declared.map((v) => [v.name, v.default]));
+  for (const [name, value] of Object.entries(overrides)) {
+    if (!(name in vars)) throw new Error(`--var ${name}: the pack declares no such variable`);
+    vars[name] = value;
+  }
+  const name = String(meta.pack?.name);
   const rendered = await renderGoTemplates({ files, context: { _self: { vars, meta } } });
   const job = rendered[`${name}/templates/agentkernel.nomad.tpl`];
   const outputs = rendered[`${name}/outputs.tpl`];

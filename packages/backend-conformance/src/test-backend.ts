@@ -9,7 +9,10 @@ import { unsupportedReason } from "./conformance-case.js";
 export interface TestBackendOptions {
   /** Name shown in describe(). */
   name?: string;
-  /** Called once (beforeAll); returns a backend and an optional cleanup. */
+  /**
+   * Called once (beforeAll); returns a backend and an optional cleanup. A bare backend is closed
+   * (`close()`) after the suite; a returned `cleanup` runs instead and owns closing it.
+   */
   create: () => Promise<Backend | { backend: Backend; cleanup?: () => Promise<void> }>;
   /** Spec fields to merge into every sandbox the suite creates (e.g. { image: "alpine:3.20" }). */
   spec?: Partial<SandboxSpec>;
@@ -56,7 +59,8 @@ export function testBackend(options: TestBackendOptions): void {
     beforeAll(async () => {
       const created = await options.create();
       const backend = isBackend(created) ? created : created.backend;
-      cleanup = isBackend(created) ? undefined : created.cleanup;
+      // A bare backend is closed by the suite; with { backend, cleanup } the cleanup owns closing.
+      cleanup = isBackend(created) ? async () => created.close?.() : created.cleanup;
       handle = createCaseContext(backend, { spec: options.spec });
     }, timeout);
 
@@ -73,10 +77,11 @@ export function testBackend(options: TestBackendOptions): void {
         : `${testCase.id}: ${testCase.title}${needs}`;
       it.skipIf(reason !== undefined)(
         title,
-        async (context) => {
+        async ({ skip }) => {
           if (!handle) throw new Error("testBackend: the backend was not created (see the beforeAll failure)");
+          // Capabilities are known only now (create ran in beforeAll), so this skip happens at run time.
           const unsupported = unsupportedReason(testCase, handle.ctx.capabilities);
-          if (unsupported) context.skip(`${testCase.id} skipped: ${unsupported}`);
+          if (unsupported) skip(`${testCase.id} skipped: ${unsupported}`);
           await testCase.run(handle.ctx);
         },
         timeout,

@@ -126,7 +126,10 @@ export class State {
     this.allocs.set(a.ID, a);
     const key = nsKey(a.Namespace, a.JobID);
     let set = this.allocsByJob.get(key);
-    if (!set) this.allocsByJob.set(key, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.allocsByJob.set(key, set);
+    }
     set.add(a.ID);
     this.dirtyJobs.add(key);
   }
@@ -135,7 +138,10 @@ export class State {
     this.evals.set(e.ID, e);
     const key = nsKey(e.Namespace, e.JobID);
     let set = this.evalsByJob.get(key);
-    if (!set) this.evalsByJob.set(key, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.evalsByJob.set(key, set);
+    }
     set.add(e.ID);
     this.dirtyJobs.add(key);
   }

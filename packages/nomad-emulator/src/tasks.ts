@@ -38,7 +38,10 @@ export class TaskRunner {
   /** Registers a process so alloc stop and emulator stop kill its group. */
   track(allocId: string, child: ChildProcess): void {
     let set = this.procs.get(allocId);
-    if (!set) this.procs.set(allocId, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.procs.set(allocId, set);
+    }
     set.add(child);
     child.once("exit", () => set.delete(child));
   }
@@ -72,7 +75,10 @@ export class TaskRunner {
   /** Builds the alloc dir and starts every task after the configured start delay. */
   start(alloc: Alloc, payload: Buffer | undefined): void {
     this.later(0, () => {
-      if (alloc.DesiredStatus !== "run") return this.finishUnstarted(alloc);
+      if (alloc.DesiredStatus !== "run") {
+        this.finishUnstarted(alloc);
+        return;
+      }
       const g = alloc.group();
       if (!g) return;
       for (const d of ["data", "logs", "tmp"]) mkdirSync(join(alloc.allocDir, "alloc", d), { recursive: true });
@@ -99,7 +105,10 @@ export class TaskRunner {
         }
       });
       this.later(this.opts.taskStartDelayMs, () => {
-        if (alloc.DesiredStatus !== "run") return this.finishUnstarted(alloc);
+        if (alloc.DesiredStatus !== "run") {
+          this.finishUnstarted(alloc);
+          return;
+        }
         for (const t of g.Tasks) this.spawnTask(alloc, t);
       });
     });
@@ -115,7 +124,8 @@ export class TaskRunner {
         addEvent(ts, taskEvent("Driver Failure", argv, {}, { DriverError: argv, FailsTask: true }));
         this.markDead(alloc, task.Name, true);
       });
-      return this.afterTaskDead(alloc);
+      this.afterTaskDead(alloc);
+      return;
     }
     const workDir = typeof task.Config.work_dir === "string" ? task.Config.work_dir : undefined;
     const child = spawnTaskProcess({
@@ -134,7 +144,10 @@ export class TaskRunner {
     child.stderr?.pipe(createWriteStream(join(logs, `${task.Name}.stderr.0`), { flags: "a" }));
     this.track(alloc.ID, child);
     let mains = this.mains.get(alloc.ID);
-    if (!mains) this.mains.set(alloc.ID, (mains = new Map()));
+    if (!mains) {
+      mains = new Map();
+      this.mains.set(alloc.ID, mains);
+    }
     mains.set(task.Name, child);
     child.once("error", (err) => {
       mains.delete(task.Name);

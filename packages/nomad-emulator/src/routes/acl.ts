@@ -20,8 +20,8 @@ export function tokenSelf(c: Call): void {
     ModifyIndex: 0,
   };
   switch (id.kind) {
-    case "disabled":
-      return sendRead(c, index, {
+    case "disabled": {
+      sendRead(c, index, {
         ...base,
         AccessorID: "acls-disabled",
         SecretID: "",
@@ -29,8 +29,10 @@ export function tokenSelf(c: Call): void {
         Type: "management",
         Policies: null,
       });
-    case "anonymous":
-      return sendRead(c, index, {
+      return;
+    }
+    case "anonymous": {
+      sendRead(c, index, {
         ...base,
         AccessorID: "anonymous",
         SecretID: "anonymous",
@@ -38,10 +40,14 @@ export function tokenSelf(c: Call): void {
         Type: "client",
         Policies: ["anonymous"],
       });
+      return;
+    }
     case "unknown":
       if (id.uuid) throw new HttpError(403, "Permission denied");
       throw new HttpError(404, "ACL token not found");
-    default:
-      return sendRead(c, index, { ...id.token, ExpirationTTL: 0 });
+    default: {
+      sendRead(c, index, { ...id.token, ExpirationTTL: 0 });
+      return;
+    }
   }
 }

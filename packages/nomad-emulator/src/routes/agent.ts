@@ -24,7 +24,10 @@ export function agentHealth(c: Call): void {
   const body: Record<string, { ok: boolean; message: string }> = {};
   if (type !== "server") body.client = { ok: true, message: "ok" };
   if (type !== "client") body.server = noLeader ? { ok: false, message: "No cluster leader" } : { ok: true, message: "ok" };
-  if (noLeader && type !== "client") return sendText(c.res, 500, JSON.stringify(body));
+  if (noLeader && type !== "client") {
+    sendText(c.res, 500, JSON.stringify(body));
+    return;
+  }
   sendJson(c.res, 200, body);
 }
 

@@ -15,7 +15,10 @@ function parseTopics(url: URL): Map<string, Set<string>> {
     const key = i < 0 ? "*" : t.slice(i + 1);
     if (topic === "") throw new HttpError(400, `Invalid topic query: invalid topic format "${t}"`);
     let keys = topics.get(topic);
-    if (!keys) topics.set(topic, (keys = new Set()));
+    if (!keys) {
+      keys = new Set();
+      topics.set(topic, keys);
+    }
     keys.add(key === "" ? "*" : key);
   }
   return topics;

@@ -53,18 +53,22 @@ export async function dispatchJob(c: Call, rawPayload = false): Promise<void> {
   validate(parent, payload, meta);
   const token = c.url.searchParams.get("idempotency_token") ?? "";
   let tokens = idempotency.get(parent);
-  if (!tokens) idempotency.set(parent, (tokens = new Map()));
+  if (!tokens) {
+    tokens = new Map();
+    idempotency.set(parent, tokens);
+  }
   const prior = token ? tokens.get(token) : undefined;
   const priorJob = prior ? state.jobs.get(nsKey(ns, prior)) : undefined;
   if (priorJob) {
     const ev = state.evalsOf(ns, priorJob.ID)[0];
-    return sendWrite(c, state.index, {
+    sendWrite(c, state.index, {
       DispatchedJobID: priorJob.ID,
       EvalID: ev?.ID ?? "",
       EvalCreateIndex: ev?.CreateIndex ?? 0,
       JobCreateIndex: priorJob.CreateIndex,
       Index: state.index,
     });
+    return;
   }
   const unix = Math.floor(Date.now() / 1000);
   const childId = `${parent.ID}/dispatch-${prefixTemplate ? `${prefixTemplate}-` : ""}${unix}-${randomUUID().slice(0, 8)}`;

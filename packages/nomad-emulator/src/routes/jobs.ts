@@ -158,7 +158,10 @@ export function deregisterJob(c: Call): void {
     Index: 0,
     ...WRITE_META,
   };
-  if (!existing) return sendWrite(c, 0, empty);
+  if (!existing) {
+    sendWrite(c, 0, empty);
+    return;
+  }
   const out = state.write(["jobs", "evals"], (index) => {
     let job = existing;
     if (purge) {

@@ -27,8 +27,10 @@ export function lockOp(c: Call, op: LockOp, ns: string, path: string, body: Reco
   if (op === "acquire") {
     const ttl = duration(lock.TTL, "TTL");
     const delay = duration(lock.LockDelay, "LockDelay");
-    if (cur?.Lock || (cur?.lockDelayUntil !== undefined && Date.now() < cur.lockDelayUntil))
-      return conflict(c, zeroConflict(ns, path));
+    if (cur?.Lock || (cur?.lockDelayUntil !== undefined && Date.now() < cur.lockDelayUntil)) {
+      conflict(c, zeroConflict(ns, path));
+      return;
+    }
     const v = state.write(["vars"], (index) => {
       const now = Date.now() * 1e6;
       const next: VariableRecord = cur
@@ -50,20 +52,23 @@ export function lockOp(c: Call, op: LockOp, ns: string, path: string, body: Reco
       armTtl(c, next, ttl.ms, delay.ms);
       return next;
     });
-    return sendWrite(c, v.ModifyIndex, varFull(v));
+    sendWrite(c, v.ModifyIndex, varFull(v));
+    return;
   }
   if (op === "release" && items && Object.keys(items).length > 0)
     throw new HttpError(400, "lock release operation doesn't take variable items");
   if (!cur) throw new HttpError(404, "variable doesn't exist");
   if (!cur.Lock || cur.Lock.ID !== lock.ID) {
     if (op === "renew") throw new HttpError(409, "variable doesn't hold a lock");
-    return conflict(c, zeroConflict(ns, path));
+    conflict(c, zeroConflict(ns, path));
+    return;
   }
   if (op === "renew") {
     const ttl = duration(cur.Lock.TTL, "TTL");
     const delay = duration(cur.Lock.LockDelay, "LockDelay");
     armTtl(c, cur, ttl.ms, delay.ms);
-    return sendWrite(c, cur.ModifyIndex, varMeta(cur));
+    sendWrite(c, cur.ModifyIndex, varMeta(cur));
+    return;
   }
   const v = state.write(["vars"], (index) => {
     if (cur.lockTimer) clearTimeout(cur.lockTimer);

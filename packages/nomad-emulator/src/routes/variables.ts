@@ -129,7 +129,10 @@ export async function writeVar(c: Call): Promise<void> {
   validatePath(path);
   if (!c.emu.acl.allowsVariable(c.token, ns, path, "write")) throw new HttpError(403, "Permission denied");
   const op = ops[0];
-  if (op) return lockOp(c, op.slice(5) as LockOp, ns, path, body);
+  if (op) {
+    lockOp(c, op.slice(5) as LockOp, ns, path, body);
+    return;
+  }
   const items = asStringMap(body.Items);
   if (!items || Object.keys(items).length === 0) throw new HttpError(400, "variable missing required Items object");
   const size = Object.entries(items).reduce((n, [k, v]) => n + k.length + v.length, 0);
@@ -139,11 +142,20 @@ export async function writeVar(c: Call): Promise<void> {
   const cur = state.vars.get(key);
   const canRead = c.emu.acl.allowsVariable(c.token, ns, path, "read");
   if (cas !== undefined) {
-    if (!cur && cas !== 0) return conflict(c, zeroConflict(ns, path));
-    if (cur && cur.ModifyIndex !== cas) return conflict(c, canRead ? varFull(cur) : varMeta(cur));
+    if (!cur && cas !== 0) {
+      conflict(c, zeroConflict(ns, path));
+      return;
+    }
+    if (cur && cur.ModifyIndex !== cas) {
+      conflict(c, canRead ? varFull(cur) : varMeta(cur));
+      return;
+    }
   }
   const lockId = asRecord(body.Lock)?.ID;
-  if (cur?.Lock && cur.Lock.ID !== lockId) return conflict(c, zeroConflict(ns, path));
+  if (cur?.Lock && cur.Lock.ID !== lockId) {
+    conflict(c, zeroConflict(ns, path));
+    return;
+  }
   const v = state.write(["vars"], (index) => {
     const now = Date.now() * 1e6;
     const next: VariableRecord = cur
@@ -174,13 +186,20 @@ export async function deleteVar(c: Call): Promise<void> {
   const key = nsKey(ns, path);
   const cur = state.vars.get(key);
   if (cas !== undefined && cas !== 0 && (!cur || cur.ModifyIndex !== cas)) {
-    return conflict(
+    conflict(
       c,
       cur ? (c.emu.acl.allowsVariable(c.token, ns, path, "read") ? varFull(cur) : varMeta(cur)) : zeroConflict(ns, path),
     );
+    return;
   }
-  if (cas === 0 && cur) return conflict(c, varFull(cur));
-  if (cur?.Lock) return conflict(c, zeroConflict(ns, path));
+  if (cas === 0 && cur) {
+    conflict(c, varFull(cur));
+    return;
+  }
+  if (cur?.Lock) {
+    conflict(c, zeroConflict(ns, path));
+    return;
+  }
   const index = state.write(["vars"], (i) => {
     if (cur?.lockTimer) clearTimeout(cur.lockTimer);
     state.vars.delete(key);

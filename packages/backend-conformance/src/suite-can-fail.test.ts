@@ -36,9 +36,10 @@ async function runCase(id: string, backend: Backend): Promise<{ violations: stri
   return { violations: handle.violations };
 }
 
-describe("each deliberate bug makes its case fail", () => {
-  it.each(BREAKAGES)("$bug → $caseId fails", async ({ caseId, expect: pattern, wrap }) => {
-    await expect(runCase(caseId, wrap(reference))).rejects.toThrow(pattern);
+// Concurrent: each breakage has its own context and sandbox names, and most of the time is spent waiting.
+describe.concurrent("each deliberate bug makes its case fail", () => {
+  it.for(BREAKAGES)("$bug → $caseId fails", async ({ caseId, expect: pattern, wrap }, { expect: expectHere }) => {
+    await expectHere(runCase(caseId, wrap(reference))).rejects.toThrow(pattern);
   });
 });
 

@@ -1,5 +1,5 @@
 /** testBackend(): registers the conformance cases as vitest tests against one backend instance. */
-import type { Backend, SandboxSpec } from "@agentkernel/core";
+import { assertSupportedBackend, type Backend, type SandboxSpec } from "@agentkernel/core";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { type CaseContextHandle, createCaseContext } from "./case-context.js";
 import { CONFORMANCE_CASE_IDS, CONFORMANCE_CASES } from "./cases/index.js";
@@ -61,7 +61,7 @@ export function testBackend(options: TestBackendOptions): void {
       const backend = isBackend(created) ? created : created.backend;
       // A bare backend is closed by the suite; with { backend, cleanup } the cleanup owns closing.
       cleanup = isBackend(created) ? async () => created.close?.() : created.cleanup;
-      handle = createCaseContext(backend, { spec: options.spec });
+      handle = createCaseContext(assertSupportedBackend(backend), { spec: options.spec });
     }, timeout);
 
     afterAll(async () => {

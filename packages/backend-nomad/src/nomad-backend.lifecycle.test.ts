@@ -84,11 +84,19 @@ describe("nomad backend lifecycle", () => {
   });
 
   it("reports a task that fails to start with its task events, and stops the job", async () => {
-    const { client, backend } = await setup({}, { mainCommand: ["/nonexistent/agentkernel-main"] });
+    // raw_exec spawns directly, so the missing binary fails before "Started" (a Driver Failure), deterministically.
+    const { client, backend } = await setup(
+      {},
+      {
+        mainCommand: ["/nonexistent/agentkernel-main"],
+        driver: { driver: "raw_exec", allowUnisolated: true },
+        onWarning: () => {},
+      },
+    );
     await backend.create({ name: "broken" });
     const err = await backend.start("broken").catch((e: unknown) => e);
     expect(hasErrorCode(err, "PLACEMENT_FAILED")).toBe(true);
-    expect(String((err as Error).message)).toMatch(/failed to start/);
+    expect(String((err as Error).message)).toMatch(/failed to start \(allocation failed\): Driver Failure: .*nonexistent/);
     expect(await liveJobs(client)).toEqual([]);
   });
 

@@ -14,6 +14,7 @@ import {
   NotFoundError,
   NotRunningError,
   type OperationOptions,
+  PlacementFailedError,
   parseSandboxSpec,
   SPECIFICATION_VERSION,
   type SandboxInfo,
@@ -174,7 +175,18 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
         name,
         opts,
       );
-      return backend.get(name, { signal: opts.signal });
+      const info = await backend.get(name, { signal: opts.signal });
+      if (info.status !== "running") {
+        // The main process died right after Nomad reported it started: a failed start, not a running sandbox.
+        await nomad()
+          .jobs.deregister(jobIdFor(name), { namespace })
+          .catch(() => undefined);
+        throw new PlacementFailedError(
+          `${where(name)} failed right after starting (${info.status}${info.statusDetail ? `: ${info.statusDetail}` : ""}); the job was stopped`,
+          { backend: BACKEND_ID },
+        );
+      }
+      return info;
     },
 
     async stop(name, opts = {}) {

@@ -48,7 +48,8 @@ export async function* watch<T>(
       });
       continue;
     }
-    const n = res.meta.lastIndex;
+    // Nomad's server never reports an index below 1; treating 0 as 1 keeps an empty table from spinning the loop.
+    const n = Math.max(res.meta.lastIndex, 1);
     if (!fresh && n < index) {
       index = 0;
       fresh = true;
@@ -56,7 +57,7 @@ export async function* watch<T>(
     }
     if (!fresh && n === index) continue;
     fresh = false;
-    index = Math.max(n, 1);
+    index = n;
     yield res;
   }
 }

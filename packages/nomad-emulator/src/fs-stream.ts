@@ -103,6 +103,7 @@ export async function streamFile(w: FrameWriter, spec: FileStreamSpec): Promise<
   const fh = await open(spec.host, "r");
   const buf = Buffer.alloc(FRAME_MAX);
   let pos = spec.offset;
+  let draining = false;
   try {
     for (;;) {
       if (w.closed) return "closed";
@@ -112,7 +113,12 @@ export async function streamFile(w: FrameWriter, spec: FileStreamSpec): Promise<
         await w.data(spec.label, Buffer.from(buf.subarray(0, bytesRead)), pos);
         continue;
       }
-      if (spec.hasNext && (await spec.hasNext())) return "moved-on";
+      if (draining) return "moved-on";
+      if (spec.hasNext && (await spec.hasNext())) {
+        // The writer has rotated: whatever it wrote here before that is still ours to send, then move on.
+        draining = true;
+        continue;
+      }
       if (!spec.follow) return "eof";
       const now = await stat(spec.host).catch(() => undefined);
       if (!now) {

@@ -82,6 +82,11 @@ export interface ErrorContext {
   resource?: string;
 }
 
+// Node's TLS verification failures (ERR_TLS_*) and OpenSSL's verify codes (CERT_*, SELF_SIGNED_*, UNABLE_TO_*).
+function isTlsCode(code: string | undefined): boolean {
+  return code !== undefined && /^(ERR_TLS_|ERR_SSL_|CERT_|SELF_SIGNED_|UNABLE_TO_|DEPTH_ZERO_)/.test(code);
+}
+
 const dispatchInput = [
   "is not a parameterized job",
   "Payload is not provided",
@@ -102,6 +107,12 @@ export function toCoreError(err: unknown, context: ErrorContext = {}): Agentkern
   if (err instanceof NomadTimeoutError) {
     return new TimeoutError(
       `${what}Nomad did not answer within ${err.timeoutMs} ms; check the agent's health or raise timeoutMs`,
+      opts,
+    );
+  }
+  if (err instanceof NomadConnectionError && isTlsCode(err.code)) {
+    return new BackendUnavailableError(
+      `${what}TLS verification failed (${err.code}); set NOMAD_CACERT to the CA that signed the agent's certificate and NOMAD_TLS_SERVER_NAME to its name (often server.<region>.nomad)`,
       opts,
     );
   }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { inspect } from "node:util";
 import {
   AbortedError,
@@ -171,6 +174,25 @@ describe("exec over the WebSocket", () => {
     second.close();
     await expect(second.exitCode).rejects.toThrow(AbortedError);
     await expect(run(client, { signal: AbortSignal.abort() })).rejects.toThrow(AbortedError);
+  });
+
+  it("works over a unix socket (Task API) and client.close() ends open sessions", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ak-exec-"));
+    const unixFake = await startFakeNomad((_req, res) => reply(res, 404, "x"), join(dir, "api.sock"));
+    const unixClient = new NomadClient({ address: unixFake.address, token: TOKEN });
+    try {
+      unixFake.onExec = (ws) => ws.send(JSON.stringify({ stdout: { data: "dW5peAo=" } }));
+      const session = await unixClient.exec.start(ALLOC, { task: "main", command: ["true"] });
+      const first = await session.stdout[Symbol.asyncIterator]().next();
+      expect(String(first.value)).toBe("unix\n");
+      await unixClient.close();
+      await expect(session.exitCode).rejects.toThrow(AbortedError);
+      expect(unixFake.requests.at(-1)?.headers["x-nomad-token"]).toBe(TOKEN);
+    } finally {
+      await unixClient.close();
+      await unixFake.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("applies back-pressure: a slow reader bounds buffered output, and nothing is lost", async () => {

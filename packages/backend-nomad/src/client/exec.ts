@@ -28,8 +28,14 @@ export interface ExecStartOptions {
 /** Exec endpoint, named after Nomad's Go `api.Allocations.Exec`. */
 export class Exec {
   readonly #t: Transport;
+  readonly #open = new Set<ExecSession>();
   constructor(transport: Transport) {
     this.#t = transport;
+  }
+
+  /** Closes every open session (their `exitCode` rejects with AbortedError); used by `NomadClient.close()`. */
+  closeAll(): void {
+    for (const session of this.#open) session.close();
   }
 
   /**
@@ -61,6 +67,9 @@ export class Exec {
       ...(endpoint.secure ? tls : {}),
     });
     const session = new ExecSession(ws, where);
+    this.#open.add(session);
+    const forget = () => this.#open.delete(session);
+    session.exitCode.then(forget, forget);
     return new Promise<NomadExecStream>((resolve, reject) => {
       let opened = false;
       const onAbort = () => {

@@ -55,8 +55,9 @@ export class NomadClient {
     this.acl = new Acl(transport);
   }
 
-  /** Closes pooled connections; open streams end. */
+  /** Closes pooled connections and open exec sessions; open streams end. */
   close(): Promise<void> {
+    this.exec.closeAll();
     return this.#transport.close();
   }
 }

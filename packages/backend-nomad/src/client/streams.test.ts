@@ -119,3 +119,14 @@ describe("fs logs", () => {
     expect(err).toBeInstanceOf(StreamInterruptedError);
   });
 });
+
+describe("agent health", () => {
+  it("returns the health JSON, also when Nomad answers it with 500", async () => {
+    const unhealthy = { client: { ok: false, message: "no known servers" }, server: { ok: true, message: "ok" } };
+    const { client } = await setup((req, res) =>
+      req.query.get("type") === "client" ? reply(res, 500, JSON.stringify(unhealthy)) : reply(res, 200, unhealthy),
+    );
+    expect(await client.agent.health()).toEqual(unhealthy);
+    expect(await client.agent.health({ params: { type: "client" } })).toEqual(unhealthy);
+  });
+});

@@ -1,0 +1,32 @@
+/** logs: the sandbox main process's stdout/stderr, kept apart, optionally followed until Ctrl-C. */
+import type { Writable } from "node:stream";
+import { CapabilityUnsupportedError, validateSandboxName } from "@agentkernel/core";
+import type { CliContext } from "./cli-context.js";
+
+/** Writes the logs of `name` to `out`/`err` with back-pressure; resolves when the log ends (or follow is aborted). */
+export async function streamLogs(
+  ctx: CliContext,
+  name: string,
+  follow: boolean,
+  io: { stdout: Writable; stderr: Writable },
+): Promise<void> {
+  validateSandboxName(name);
+  const { id, backend } = await ctx.backendFor(name);
+  if (!backend.logs || !backend.capabilities.logs) {
+    throw new CapabilityUnsupportedError(`logs (the ${id} backend keeps no task logs)`, { backend: id });
+  }
+  if (follow && !backend.capabilities.logsFollow) {
+    throw new CapabilityUnsupportedError(`logs -f (the ${id} backend cannot follow logs; drop -f)`, { backend: id });
+  }
+  try {
+    for await (const chunk of backend.logs(name, { follow, ...(ctx.signal ? { signal: ctx.signal } : {}) })) {
+      const to = chunk.stream === "stderr" ? io.stderr : io.stdout;
+      if (!to.write(chunk.data)) await new Promise((resolve) => to.once("drain", resolve));
+    }
+  } catch (error) {
+    // Ctrl-C is how a follow ends: that is success, not an error.
+    if (follow && ctx.signal?.aborted) return;
+    await ctx.forgetIfMissing(name, error);
+    throw error;
+  }
+}

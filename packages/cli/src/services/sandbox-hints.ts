@@ -1,0 +1,75 @@
+/** Remembers which backend created each sandbox (one small JSON file per name) so start/exec/stop need no --backend. */
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { isAbsolute, join } from "node:path";
+import { PROVIDERS, validateSandboxName } from "@agentkernel/core";
+
+/** A backend id the CLI can build. */
+export type BackendId = (typeof PROVIDERS)[number];
+
+/** What is remembered about a sandbox. Only a hint: the backend (Nomad) stays the source of truth. */
+export interface SandboxHint {
+  backend: BackendId;
+}
+
+/** `${XDG_STATE_HOME:-~/.local/state}/agentkernel/cli/sandboxes`. */
+export function hintDir(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_STATE_HOME;
+  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), ".local", "state");
+  return join(base, "agentkernel", "cli", "sandboxes");
+}
+
+function isBackendId(value: unknown): value is BackendId {
+  return typeof value === "string" && (PROVIDERS as readonly string[]).includes(value);
+}
+
+/** The hint store under one directory. Unreadable or malformed hints count as absent (they are only hints). */
+export class SandboxHints {
+  constructor(readonly dir: string) {}
+
+  #file(name: string): string {
+    return join(this.dir, `${validateSandboxName(name)}.json`);
+  }
+
+  /** The remembered backend for `name`, if any. */
+  async get(name: string): Promise<BackendId | undefined> {
+    try {
+      const parsed: unknown = JSON.parse(await readFile(this.#file(name), "utf8"));
+      const backend = (parsed as { backend?: unknown } | null)?.backend;
+      return isBackendId(backend) ? backend : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Records `name` → backend (atomically: write a temp file, then rename). */
+  async set(name: string, backend: BackendId): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const file = this.#file(name);
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, `${JSON.stringify({ backend } satisfies SandboxHint)}\n`, { mode: 0o600 });
+    await rename(temp, file);
+  }
+
+  /** Forgets `name` (missing is fine). */
+  async delete(name: string): Promise<void> {
+    await rm(this.#file(name), { force: true });
+  }
+
+  /** Every backend some hint names. */
+  async backends(): Promise<Set<BackendId>> {
+    const out = new Set<BackendId>();
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return out;
+    }
+    for (const file of names) {
+      if (!file.endsWith(".json")) continue;
+      const backend = await this.get(file.slice(0, -5)).catch(() => undefined);
+      if (backend) out.add(backend);
+    }
+    return out;
+  }
+}

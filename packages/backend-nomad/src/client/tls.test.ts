@@ -73,7 +73,7 @@ describe.runIf(hasOpenssl())("TLS and mTLS (NOMAD_CACERT, NOMAD_CLIENT_CERT, NOM
         rejectUnauthorized: true,
       },
       (req, res) => {
-        seenClientCerts.push((req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? "");
+        seenClientCerts.push(String((req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? ""));
         res.writeHead(200, { "content-type": "application/json", "x-nomad-index": "1" });
         res.end(JSON.stringify("10.0.0.1:4647"));
       },

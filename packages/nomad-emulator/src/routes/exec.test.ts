@@ -89,6 +89,16 @@ describe("exec: frames and endings", () => {
     expect(r.exitFrame).toEqual({ exited: true, result: {} });
   });
 
+  it("a stdin frame with data and close: the executor honours both, the docker path drops the data", async () => {
+    const both = { stdin: { data: Buffer.from("12345").toString("base64"), close: true } };
+    const executor = await runExec(h, sh("wc -c"), { send: [both] });
+    expect(executor.stdout.toString().trim()).toBe("5");
+    const docker = await runExec(h, { task: "box", command: cmd("/bin/sh", "-c", "wc -c") }, { send: [both] });
+    expect(docker.stdout.toString().trim()).toBe("0");
+    const setup = await runExec(h, { task: "box", command: cmd("sleep", "30") }, { send: [{ setup: {} }] });
+    expect([setup.closeCode, setup.closeReason]).toEqual([1011, "unexpected message type"]);
+  });
+
   it("back-pressure: a reader that stops reading stalls the producer instead of filling memory", async () => {
     const counter = join(h.alloc.allocDir, "alloc", "tmp", "chunks");
     const read = (): number => Number(readFileSync(counter, "utf8") || "0");

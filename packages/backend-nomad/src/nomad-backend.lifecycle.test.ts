@@ -1,5 +1,6 @@
 // Nomad-specific lifecycle behaviour against the emulator: taken names, placement failures, failing tasks, lost allocs, no leaks.
-import { hasErrorCode, type StartProgress } from "@agentkernel/core";
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the tty test passes a shell script, where ${…} is shell syntax
+import { collectExec, hasErrorCode, type StartProgress } from "@agentkernel/core";
 import { startEmulator } from "@agentkernel/nomad-emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { NomadClient } from "./client/index.js";
@@ -98,6 +99,21 @@ describe("nomad backend lifecycle", () => {
     expect(hasErrorCode(err, "PLACEMENT_FAILED")).toBe(true);
     expect(String((err as Error).message)).toMatch(/failed to start \(allocation failed\): Driver Failure: .*nonexistent/);
     expect(await liveJobs(client)).toEqual([]);
+  });
+
+  it("tty exec gets env through a file (not argv, not the echoing stdin) and sees resize accepted", async () => {
+    const { backend } = await setup();
+    await backend.create({ name: "tty" });
+    await backend.start("tty");
+    const session = await backend.exec("tty", {
+      command: ["sh", "-c", 'printf "%s|" "$SECRET"; ls -A "${NOMAD_TASK_DIR:-/tmp}/.agentkernel-exec" | grep -c env$ || true'],
+      env: { SECRET: "multi\nline value" },
+      tty: { rows: 30, cols: 100 },
+    });
+    session.resize({ rows: 40, cols: 120 });
+    const result = await collectExec(session);
+    expect(result.stdout.toString().replace(/\r\n/g, "\n")).toBe("multi\nline value|0\n");
+    expect(result.exitCode).toBe(0);
   });
 
   it("shows a lost allocation as lost and refuses exec", async () => {

@@ -1,4 +1,5 @@
 /** Go-compatible parsing of query parameters (strconv.ParseBool/ParseInt, json.Unmarshal into []string) with Go's error texts. */
+import { goJsonKind, goJsonSyntaxError } from "./exec-go-json.js";
 
 /** A parse result: the value, or Go's error text. */
 export type GoParse<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -27,40 +28,23 @@ export function parseGoInt64(s: string): GoParse<number> {
   return { ok: true, value: Math.max(Math.min(n, Number.MAX_SAFE_INTEGER), Number.MIN_SAFE_INTEGER) };
 }
 
-function jsonKind(v: unknown): string {
-  if (typeof v === "string") return "string";
-  if (typeof v === "number") return "number";
-  if (typeof v === "boolean") return "bool";
-  if (Array.isArray(v)) return "array";
-  return "object";
-}
-
-const VALUE_START = /[-0-9"[{tfn]/;
-
 /**
- * json.Unmarshal([]byte(s), &[]string{}). `null` yields an empty command (Nomad then says `command is not
- * present`), as do JSON nulls inside the array (Go leaves them ""). Syntax-error texts approximate Go's.
+ * json.Unmarshal([]byte(s), &[]string{}): Go's syntax errors first, then type errors. `null` yields an empty
+ * command (Nomad then says `command is not present`), as do JSON nulls inside the array (Go leaves them "").
  */
 export function parseCommandJson(s: string): GoParse<string[]> {
-  const trimmed = s.trim();
-  if (trimmed === "") return { ok: false, error: "unexpected end of JSON input" };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(trimmed);
-  } catch {
-    const first = trimmed[0] ?? "";
-    if (!VALUE_START.test(first)) return { ok: false, error: `invalid character '${first}' looking for beginning of value` };
-    return { ok: false, error: "unexpected end of JSON input" };
-  }
+  const syntax = goJsonSyntaxError(s);
+  if (syntax !== undefined) return { ok: false, error: syntax };
+  const parsed: unknown = JSON.parse(s);
   if (parsed === null) return { ok: true, value: [] };
   if (!Array.isArray(parsed)) {
-    return { ok: false, error: `json: cannot unmarshal ${jsonKind(parsed)} into Go value of type []string` };
+    return { ok: false, error: `json: cannot unmarshal ${goJsonKind(parsed)} into Go value of type []string` };
   }
   const out: string[] = [];
   for (const el of parsed) {
     if (el === null) out.push("");
     else if (typeof el === "string") out.push(el);
-    else return { ok: false, error: `json: cannot unmarshal ${jsonKind(el)} into Go value of type string` };
+    else return { ok: false, error: `json: cannot unmarshal ${goJsonKind(el)} into Go value of type string` };
   }
   return { ok: true, value: out };
 }

@@ -4,6 +4,7 @@ import { constants } from "node:os";
 import type { Duplex } from "node:stream";
 import type { RawData, WebSocket } from "ws";
 import type { DriverName, EmulatorAlloc, EmulatorContext } from "./emulator-context.js";
+import { decodeWsJson, goJsonKind } from "./exec-go-json.js";
 import { lookupExecutable } from "./exec-lookup.js";
 import { frameChunkSize, OutputPump } from "./exec-output.js";
 import { WS_INTERNAL_ERROR, WS_POLICY_VIOLATION } from "./exec-validate.js";
@@ -131,28 +132,17 @@ export function runExecSession(o: ExecSessionOptions, onFrame: FrameSink): void 
   stdin?.on("drain", () => ws.resume());
   onFrame((raw) => {
     if (finished) return;
-    let frame: unknown;
-    try {
-      frame = JSON.parse(raw.toString());
-    } catch {
+    const decoded = decodeWsJson(raw.toString());
+    if (!decoded.ok) {
       end();
-      closeWithError(
-        ws,
-        socket,
-        WS_POLICY_VIOLATION,
-        `invalid character '${raw.toString().trim()[0] ?? ""}' looking for beginning of value`,
-      );
+      closeWithError(ws, socket, WS_POLICY_VIOLATION, decoded.error);
       return;
     }
-    if (typeof frame !== "object" || frame === null || Array.isArray(frame)) {
-      const kind = Array.isArray(frame) ? "array" : typeof frame === "string" ? "string" : typeof frame;
+    const frame = decoded.value ?? {}; // JSON null decodes into the zero message: ignored like a heartbeat
+    if (typeof frame !== "object" || Array.isArray(frame)) {
       end();
-      closeWithError(
-        ws,
-        socket,
-        WS_POLICY_VIOLATION,
-        `json: cannot unmarshal ${kind} into Go value of type drivers.ExecTaskStreamingRequestMsg`,
-      );
+      const text = `json: cannot unmarshal ${goJsonKind(frame)} into Go value of type drivers.ExecTaskStreamingRequestMsg`;
+      closeWithError(ws, socket, WS_POLICY_VIOLATION, text);
       return;
     }
     const f = frame as Record<string, unknown>;

@@ -89,6 +89,11 @@ describe("exec: frames and endings", () => {
     expect(r.exitFrame).toEqual({ exited: true, result: {} });
   });
 
+  it("a frame that is not JSON ends the session with 1008 and Go's decoder text", async () => {
+    const r = await runExec(h, sh("sleep 30"), { onOpen: (ws) => ws.send("stdin please") });
+    expect([r.closeCode, r.closeReason]).toEqual([1008, "invalid character 's' looking for beginning of value"]);
+  });
+
   it("a stdin frame with data and close: the executor honours both, the docker path drops the data", async () => {
     const both = { stdin: { data: Buffer.from("12345").toString("base64"), close: true } };
     const executor = await runExec(h, sh("wc -c"), { send: [both] });
@@ -257,6 +262,15 @@ describe("exec: ACL and handshake", () => {
     expect([replaced.closeCode, replaced.closeReason]).toEqual([1011, "Permission denied"]);
     const v2 = await runExec(acl, { ...sh("true"), ws_handshake: "true" }, { send: [{ version: 2, auth_token: nodeToken }] });
     expect([v2.closeCode, v2.closeReason]).toEqual([1008, "unexpected handshake value: 2"]);
+    const garbled = await runExec(
+      acl,
+      { ...sh("true"), ws_handshake: "true" },
+      { send: [{ version: "1", auth_token: nodeToken }] },
+    );
+    expect([garbled.closeCode, garbled.closeReason]).toEqual([
+      1008,
+      "json: cannot unmarshal string into Go struct field wsHandshakeMessage.version of type int",
+    ]);
     const bad = await runExec(acl, { ...sh("true"), ws_handshake: "maybe" });
     expect([bad.closeCode, bad.closeReason]).toEqual([
       1008,

@@ -3,6 +3,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import type { EmulatorContext } from "../emulator-context.js";
+import { decodeWsJson, goJsonKind } from "../exec-go-json.js";
 import { parseCommandJson, parseGoBool, requestToken } from "../exec-params.js";
 import { closeWithError, runExecSession } from "../exec-session.js";
 import { validateExec, WS_POLICY_VIOLATION } from "../exec-validate.js";
@@ -103,16 +104,17 @@ export function handleExecUpgrade(ctx: EmulatorContext, req: IncomingMessage, so
 
 /** Parses `{"version":1,"auth_token":"…"}`; returns the error text on failure. */
 function readHandshake(raw: RawData): { token: string | undefined } | string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw.toString());
-  } catch {
-    return `invalid character '${raw.toString().trim()[0] ?? ""}' looking for beginning of value`;
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return `json: cannot unmarshal ${Array.isArray(parsed) ? "array" : typeof parsed} into Go value of type agent.wsHandshakeMessage`;
+  const decoded = decodeWsJson(raw.toString());
+  if (!decoded.ok) return decoded.error;
+  // JSON null decodes into the zero message (version 0), as Go does.
+  const parsed = decoded.value ?? {};
+  if (typeof parsed !== "object" || Array.isArray(parsed)) {
+    return `json: cannot unmarshal ${goJsonKind(parsed)} into Go value of type agent.wsHandshakeMessage`;
   }
   const h = parsed as { version?: unknown; auth_token?: unknown };
+  if (h.version !== undefined && h.version !== null && typeof h.version !== "number") {
+    return `json: cannot unmarshal ${goJsonKind(h.version)} into Go struct field wsHandshakeMessage.version of type int`;
+  }
   const version = typeof h.version === "number" ? h.version : 0;
   if (version !== 1) return `unexpected handshake value: ${version}`;
   return { token: typeof h.auth_token === "string" && h.auth_token !== "" ? h.auth_token : undefined };

@@ -1,0 +1,140 @@
+/** Ephemeral runs (/run, /run/stream, /batch/run): claim a warm sandbox or create+start one, exec, always remove. */
+import { randomBytes } from "node:crypto";
+import type { Readable } from "node:stream";
+import type { SandboxSpec, StartProgress } from "@agentkernel/core";
+import { parseSandboxSpec } from "@agentkernel/core";
+import { openExec, toExecRequest } from "./exec-service.js";
+import type { ServerDeps } from "./server-context.js";
+import type { RunInput } from "./schemas/run.js";
+
+/** Stages a run reports (the documented creating/starting/executing, plus the backend's finer ones). */
+export type RunStage = "claiming" | "creating" | StartProgress["phase"] | "executing";
+
+/** Callbacks as a run advances. Awaited, so a slow SSE client slows the output read (back-pressure). */
+export interface RunHooks {
+  onStarted?(sandbox: string): Promise<void>;
+  onProgress?(stage: RunStage, message?: string): Promise<void>;
+  /** Each chunk as it arrives. When absent, output is collected (up to the output limit). */
+  onOutput?(stream: "stdout" | "stderr", chunk: Buffer): Promise<void>;
+}
+
+/** How a run ended. */
+export interface RunOutcome {
+  sandbox: string;
+  warm: boolean;
+  exitCode: number;
+  stdout: Buffer;
+  stderr: Buffer;
+  truncated: boolean;
+}
+
+/** Removing an ephemeral sandbox must not depend on the client still listening. */
+const CLEANUP_TIMEOUT_MS = 60_000;
+
+function runSpec(name: string, input: RunInput, ttlSeconds: number): SandboxSpec {
+  return parseSandboxSpec({
+    name,
+    ...(input.image !== undefined ? { image: input.image } : {}),
+    ...(input.profile !== undefined ? { profile: input.profile } : {}),
+    ...(input.network !== undefined ? { network: input.network } : {}),
+    ...(input.vcpus !== undefined || input.memory_mb !== undefined
+      ? {
+          resources: {
+            ...(input.vcpus !== undefined ? { vcpus: input.vcpus } : {}),
+            ...(input.memory_mb !== undefined ? { memoryMB: input.memory_mb } : {}),
+          },
+        }
+      : {}),
+    labels: { "agentkernel-run": "true" },
+    // If this server dies mid-run, the backend's reaper still removes the sandbox.
+    ttlSeconds,
+  });
+}
+
+/** Runs `input` in a fresh sandbox and removes it, whatever happens. */
+export async function runEphemeral(deps: ServerDeps, input: RunInput, hooks: RunHooks, signal: AbortSignal): Promise<RunOutcome> {
+  const { backend, pool, limits, metrics, logger } = deps;
+  const name = `run-${randomBytes(6).toString("hex")}`;
+  // Validate the command before anything is created, so a bad request costs no sandbox.
+  const request = toExecRequest(input, limits, signal);
+  const ttl = Math.ceil(Math.max(input.timeout_ms ?? 0, limits.requestTimeoutMs) / 1000) + 300;
+  const spec = runSpec(name, input, ttl);
+  await hooks.onStarted?.(name);
+  let warm = false;
+  let created = false;
+  try {
+    if (pool && input.fast) {
+      await hooks.onProgress?.("claiming");
+      const t0 = performance.now();
+      const claimed = await pool.acquire(spec, { signal });
+      warm = claimed !== undefined;
+      const result = warm ? "hit" : "miss";
+      metrics.poolClaims.inc({ result });
+      metrics.poolClaimSeconds.observe({ result }, (performance.now() - t0) / 1000);
+    }
+    if (!warm) {
+      await hooks.onProgress?.("creating");
+      await backend.create(spec, { signal });
+      created = true;
+      const phases: Promise<void>[] = [];
+      await backend.start(name, {
+        signal,
+        onProgress: (p) => {
+          if (p.phase !== "running") phases.push(hooks.onProgress?.(p.phase, p.message) ?? Promise.resolve());
+        },
+      });
+      await Promise.all(phases);
+    }
+    await hooks.onProgress?.("executing");
+    const session = await openExec(backend, name, request, limits, metrics);
+    const [stdout, stderr, exit] = await Promise.all([
+      pump(session.stdout, "stdout", hooks, limits.maxOutputBytes),
+      pump(session.stderr, "stderr", hooks, limits.maxOutputBytes),
+      session.exit,
+    ]);
+    return {
+      sandbox: name,
+      warm,
+      exitCode: exit.exitCode,
+      stdout: stdout.data,
+      stderr: stderr.data,
+      truncated: stdout.truncated || stderr.truncated,
+    };
+  } finally {
+    if (warm || created) {
+      const cleanup = AbortSignal.any([deps.shutdownSignal, AbortSignal.timeout(CLEANUP_TIMEOUT_MS)]);
+      const removal = warm && pool ? pool.release(name, { signal: cleanup }) : backend.remove(name, { signal: cleanup });
+      await removal.catch((err: unknown) =>
+        logger.warn({ err, sandbox: name }, "could not remove an ephemeral sandbox; its ttl will"),
+      );
+    }
+  }
+}
+
+/** Reads one output stream: forwards chunks to the hook, or keeps up to `max` bytes. */
+async function pump(
+  stream: Readable,
+  which: "stdout" | "stderr",
+  hooks: RunHooks,
+  max: number,
+): Promise<{ data: Buffer; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for await (const raw of stream) {
+    const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as Uint8Array);
+    if (hooks.onOutput) {
+      await hooks.onOutput(which, chunk);
+      continue;
+    }
+    if (size + chunk.length > max) {
+      truncated = true;
+      chunks.push(chunk.subarray(0, Math.max(0, max - size)));
+      size = max;
+      continue;
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return { data: Buffer.concat(chunks), truncated };
+}

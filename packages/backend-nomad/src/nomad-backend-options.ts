@@ -36,6 +36,8 @@ export interface NomadBackendOptions {
   startTimeoutMs?: number;
   /** Longest single blocking query while following a start. Default 30 000 ms. */
   blockingWaitMs?: number;
+  /** Jobs per page when listing (one request per page). Default 500. */
+  listPageSize?: number;
   /** Receives operator warnings (raw_exec). Default `process.emitWarning`. */
   onWarning?: (message: string) => void;
 }
@@ -45,6 +47,7 @@ export interface ResolvedNomadOptions {
   settings: JobBuilderSettings;
   startTimeoutMs: number;
   blockingWaitMs: number;
+  listPageSize: number;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -84,5 +87,6 @@ export function resolveOptions(
     settings,
     startTimeoutMs: positive("startTimeoutMs", options.startTimeoutMs, 300_000),
     blockingWaitMs: positive("blockingWaitMs", options.blockingWaitMs, 30_000),
+    listPageSize: Math.floor(positive("listPageSize", options.listPageSize, 500)),
   };
 }

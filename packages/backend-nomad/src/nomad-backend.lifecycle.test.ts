@@ -116,6 +116,22 @@ describe("nomad backend lifecycle", () => {
     expect(result.exitCode).toBe(0);
   });
 
+  it("list filters on the managed meta server-side, one request per page", async () => {
+    const { nomad, client, backend } = await setup({}, { listPageSize: 4 });
+    await client.jobs.register({
+      ID: "not-ours",
+      Type: "batch",
+      Stop: true,
+      TaskGroups: [{ Name: "g", Tasks: [{ Name: "t", Driver: "raw_exec", Config: { command: "true" } }] }],
+    });
+    for (let i = 0; i < 9; i++) await backend.create({ name: `page-${i}`, labels: { i: String(i) } });
+    nomad.resetStats();
+    const names = (await backend.list()).map((s) => s.name).sort();
+    expect(names).toEqual(Array.from({ length: 9 }, (_, i) => `page-${i}`));
+    expect(nomad.stats().requests["GET /v1/jobs"]).toBe(3);
+    expect((await backend.list({ labels: { i: "3" } })).map((s) => s.name)).toEqual(["page-3"]);
+  });
+
   it("shows a lost allocation as lost and refuses exec", async () => {
     const { nomad, backend } = await setup();
     await backend.create({ name: "lost" });

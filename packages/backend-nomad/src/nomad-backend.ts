@@ -209,7 +209,13 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
 
     async list(opts = {}) {
       const out: SandboxInfo[] = [];
-      const pages = nomad().jobs.listAll({ namespace, filter: MANAGED_FILTER, meta: true, perPage: 500, signal: opts.signal });
+      const pages = nomad().jobs.listAll({
+        namespace,
+        filter: MANAGED_FILTER,
+        meta: true,
+        perPage: resolved.listPageSize,
+        signal: opts.signal,
+      });
       for await (const stub of pages) {
         const info = sandboxInfo(stub, { status: statusFromSummary(stub) }, undefined, BACKEND_ID);
         const wanted = Object.entries(opts.labels ?? {}).every(([k, v]) => info.labels[k] === v);

@@ -2,7 +2,9 @@
 import { parseArgs } from "node:util";
 import { startEmulator } from "./emulator.js";
 
+// `pnpm start -- --port N` forwards a literal "--", which would end option parsing.
 const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== "--"),
   options: {
     port: { type: "string", default: "4646" },
     host: { type: "string", default: "127.0.0.1" },

@@ -132,6 +132,16 @@ describe("nomad backend lifecycle", () => {
     expect((await backend.list({ labels: { i: "3" } })).map((s) => s.name)).toEqual(["page-3"]);
   });
 
+  it("an exec stream cut before the exit frame is StreamInterruptedError, never a hang", async () => {
+    const { nomad, backend } = await setup();
+    await backend.create({ name: "cut" });
+    await backend.start("cut");
+    nomad.inject({ type: "exec", execCutAfterBytes: 4096 });
+    const session = await backend.exec("cut", { command: ["head", "-c", "1000000", "/dev/zero"] });
+    const err = await collectExec(session).catch((e: unknown) => e);
+    expect(hasErrorCode(err, "STREAM_INTERRUPTED")).toBe(true);
+  });
+
   it("shows a lost allocation as lost and refuses exec", async () => {
     const { nomad, backend } = await setup();
     await backend.create({ name: "lost" });

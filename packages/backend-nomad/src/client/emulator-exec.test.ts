@@ -57,6 +57,19 @@ describe("exec", () => {
     expect(stdout.split("\0").slice(0, -1)).toEqual(weird);
   });
 
+  it("with a tty, stderr is merged into stdout and the stderr stream stays empty", async () => {
+    const session = await client.exec.start(allocId, {
+      task: "main",
+      command: ["/bin/sh", "-c", "echo out; echo err 1>&2"],
+      tty: true,
+      ttySize: { rows: 24, cols: 80 },
+    });
+    const { stdout, stderr, code } = await execAll(session);
+    expect(stdout.replace(/\r/g, "").split("\n").sort()).toEqual(["", "err", "out"]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+  });
+
   it("maps close 1008 (unknown task) to NotFoundError with Nomad's reason", async () => {
     const session = await client.exec.start(allocId, { task: "mian", command: ["true"] });
     const err = await session.exitCode.catch((e: unknown) => e);
@@ -100,6 +113,13 @@ describe("fs and logs", () => {
     const part = await client.fs.readAt(allocId, "alloc/logs/main.stdout.0", 6, 3);
     expect(await drain(part)).toBe("log");
     expect((await client.fs.stat(allocId, "alloc/logs/main.stdout.0")).data.Size).toBe(10);
+  });
+
+  it("reads the last bytes of a log with origin=end", async () => {
+    const frames = [];
+    for await (const f of client.fs.logs(allocId, { task: "main", type: "stdout", origin: "end", offset: 4 })) frames.push(f);
+    expect(Buffer.concat(frames.map((f) => f.data)).toString()).toBe("log\n");
+    expect(frames.at(-1)?.offset).toBe(10);
   });
 
   it("maps fs errors: a missing path is NotFound (ls) or InvalidInput (cat)", async () => {

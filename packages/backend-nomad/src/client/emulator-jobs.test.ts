@@ -85,6 +85,17 @@ describe("jobs", () => {
     await client.jobs.deregister("sbx-eval", { purge: true });
   });
 
+  it("a blocking query on a job's allocations returns when they change, well before its wait", async () => {
+    const before = await client.jobs.allocations("sbx-block");
+    expect(before.data).toEqual([]);
+    const blocked = client.jobs.allocations("sbx-block", { index: before.meta.lastIndex, waitMs: 60_000 });
+    await client.jobs.register(rawExecJob("sbx-block", ["/bin/sleep", "1000"]));
+    const after = await blocked;
+    expect(after.meta.lastIndex).toBeGreaterThan(before.meta.lastIndex);
+    expect(after.data.length).toBeGreaterThan(0);
+    await client.jobs.deregister("sbx-block", { purge: true });
+  });
+
   it("dispatches a parameterized job, encodes the child ID, and maps dispatch errors", async () => {
     const parent = rawExecJob("tmpl", ["/bin/sleep", "1000"]);
     parent.ParameterizedJob = { Payload: "optional", MetaRequired: ["sandbox_id"] };

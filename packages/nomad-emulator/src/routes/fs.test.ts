@@ -1,38 +1,9 @@
 // Contract tests for /v1/client/fs/* against REFERENCE §6 and examples/fs-stream-frames.json, over a real alloc dir and HTTP.
 import { randomUUID } from "node:crypto";
-import { appendFileSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "./test-client-harness.js";
-
-interface Frame {
-  Offset?: number;
-  Data?: string;
-  File?: string;
-  FileEvent?: string;
-}
-
-/** Splits Nomad's concatenated-JSON body (no separators) the way a streaming JSON decoder would. */
-function splitFrames(body: string): Frame[] {
-  const out: Frame[] = [];
-  let depth = 0;
-  let inString = false;
-  let start = 0;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === "{") depth++;
-    else if (c === "}" && --depth === 0) {
-      out.push(JSON.parse(body.slice(start, i + 1)) as Frame);
-      start = i + 1;
-    }
-  }
-  expect(body.slice(start)).toBe("");
-  return out;
-}
+import { type Frame, type Harness, splitFrames, startHarness } from "./test-client-harness.js";
 
 const dataOf = (frames: Frame[]): string =>
   Buffer.concat(frames.flatMap((f) => (f.Data ? [Buffer.from(f.Data, "base64")] : []))).toString();
@@ -51,28 +22,6 @@ async function expectError(res: Response, status: number, text: string): Promise
   expect(res.headers.get("x-nomad-index")).toMatch(/^[0-9]+$/);
   expect(res.headers.get("x-nomad-lastcontact")).toBe("0");
   expect(await res.text()).toBe(text);
-}
-
-/** Reads a following stream until `done(body)` holds, then hangs up. */
-async function readUntil(path: string, done: (body: string) => boolean): Promise<string> {
-  const ac = new AbortController();
-  const res = await fetch(`${h.base}${path}`, { signal: ac.signal });
-  expect(res.status).toBe(200);
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const dec = new TextDecoder();
-  let body = "";
-  const timer = setTimeout(() => ac.abort(), 15_000);
-  try {
-    while (!done(body)) {
-      const { value, done: ended } = await reader.read();
-      if (ended) break;
-      body += dec.decode(value, { stream: true });
-    }
-  } finally {
-    clearTimeout(timer);
-    ac.abort();
-  }
-  return body;
 }
 
 beforeAll(async () => {
@@ -194,37 +143,6 @@ describe("fs: stream", () => {
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(200_000);
     expect(frames.at(-1)?.Offset).toBe(200_000);
   });
-
-  it("follows by default: `{}` heartbeats while idle, appended data, then `file truncated`", async () => {
-    const file = join(h.alloc.allocDir, "alloc/data/follow.txt");
-    writeFileSync(file, "a\n");
-    let step = 0;
-    const body = await readUntil(fsUrl("stream", { path: "alloc/data/follow.txt" }), (b) => {
-      if (step === 0 && b.includes("{}")) {
-        step = 1;
-        appendFileSync(file, "b\n");
-      } else if (step === 1 && b.includes(Buffer.from("b\n").toString("base64"))) {
-        step = 2;
-        truncateSync(file, 0);
-      }
-      return b.includes("file truncated");
-    });
-    const frames = splitFrames(body);
-    expect(frames[0]).toEqual({ Offset: 2, Data: Buffer.from("a\n").toString("base64"), File: "alloc/data/follow.txt" });
-    expect(frames).toContainEqual({});
-    expect(frames).toContainEqual({ Offset: 4, Data: Buffer.from("b\n").toString("base64"), File: "alloc/data/follow.txt" });
-    expect(frames.at(-1)).toEqual({ File: "alloc/data/follow.txt", FileEvent: "file truncated" });
-  });
-
-  it("ends a followed stream with `file deleted` when the file goes away", async () => {
-    const file = join(h.alloc.allocDir, "alloc/data/gone.txt");
-    writeFileSync(file, "x");
-    const body = await readUntil(fsUrl("stream", { path: "alloc/data/gone.txt" }), (b) => {
-      if (b.includes('"Offset":1')) rmSync(file, { force: true });
-      return b.includes("file deleted");
-    });
-    expect(splitFrames(body).at(-1)).toEqual({ File: "alloc/data/gone.txt", FileEvent: "file deleted" });
-  });
 });
 
 describe("fs: logs", () => {
@@ -236,24 +154,6 @@ describe("fs: logs", () => {
     expect(await plain.text()).toBe("hello\n");
     const empty = await (await get(fsUrl("logs", { task: "main", type: "stderr" }))).text();
     expect(empty).toBe("");
-  });
-
-  it("follow=true streams appended output across a rotation", async () => {
-    const d = join(h.alloc.allocDir, "alloc/logs");
-    let step = 0;
-    const body = await readUntil(fsUrl("logs", { task: "main", type: "stdout", follow: "true", offset: "6" }), (b) => {
-      if (step === 0 && b.includes("{}")) {
-        step = 1;
-        appendFileSync(join(d, "main.stdout.0"), "bye\n");
-        writeFileSync(join(d, "main.stdout.1"), "next\n");
-      }
-      return b.includes(Buffer.from("next\n").toString("base64"));
-    });
-    const frames = splitFrames(body).filter((f) => f.Data);
-    expect(frames).toEqual([
-      example.frames[3],
-      { Offset: 5, Data: Buffer.from("next\n").toString("base64"), File: "alloc/logs/main.stdout.1" },
-    ]);
   });
 
   it.each([

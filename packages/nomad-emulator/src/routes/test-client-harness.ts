@@ -189,3 +189,55 @@ export function runExec(
     setTimeout(() => reject(new Error("exec session did not end within 20s")), 20_000).unref();
   });
 }
+
+/** One frame of a stream/logs body. */
+export interface Frame {
+  Offset?: number;
+  Data?: string;
+  File?: string;
+  FileEvent?: string;
+}
+
+/** Splits Nomad's concatenated-JSON body (no separators) the way a streaming JSON decoder would. */
+export function splitFrames(body: string): Frame[] {
+  const out: Frame[] = [];
+  let depth = 0;
+  let inString = false;
+  let start = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) {
+      out.push(JSON.parse(body.slice(start, i + 1)) as Frame);
+      start = i + 1;
+    }
+  }
+  if (body.slice(start) !== "") throw new Error(`trailing bytes after the last frame: ${body.slice(start)}`);
+  return out;
+}
+
+/** Reads a following stream until `done(body)` holds, then hangs up. */
+export async function readUntil(base: string, path: string, done: (body: string) => boolean): Promise<string> {
+  const ac = new AbortController();
+  const res = await fetch(`${base}${path}`, { signal: ac.signal });
+  if (res.status !== 200) throw new Error(`stream answered ${res.status}: ${await res.text()}`);
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const dec = new TextDecoder();
+  let body = "";
+  const timer = setTimeout(() => ac.abort(), 15_000);
+  try {
+    while (!done(body)) {
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      body += dec.decode(value, { stream: true });
+    }
+  } finally {
+    clearTimeout(timer);
+    ac.abort();
+  }
+  return body;
+}

@@ -1,0 +1,21 @@
+/** The Nomad warm-pool provider and the name records it shares with the backend. */
+export { type NameRecord, NameRecords, type StoredNameRecord } from "./name-records.js";
+export { createNomadWarmPool, type NomadWarmPoolOptions, type NomadWarmPoolProvider } from "./nomad-warm-pool.js";
+export { claimDeadline, type ClaimRecord } from "./warm-pool-claim.js";
+export type { WarmPoolContext } from "./warm-pool-context.js";
+export {
+  CLAIMS_PREFIX,
+  claimPath,
+  LOCKS_PREFIX,
+  lockPath,
+  META_WARM_POOL,
+  NAMES_PREFIX,
+  namePath,
+  parentJobId,
+  poolSlug,
+  WARM_JOB_PREFIX,
+} from "./warm-pool-ids.js";
+export { WarmIndex, type WarmEntry } from "./warm-pool-index.js";
+export { buildWarmPoolJob, dispatchMeta, IMAGE_FROM_META } from "./warm-pool-job.js";
+export { LOCK_TTL, type LockedResult } from "./warm-pool-lock.js";
+export { removeByName, resolveJobId } from "./warm-pool-remove.js";

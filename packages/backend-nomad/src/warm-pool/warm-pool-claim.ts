@@ -1,0 +1,151 @@
+/** claim(): take a random warm child with a cas=0 claim record, check it still runs, then take the name (cas=0). */
+import { randomUUID } from "node:crypto";
+import {
+  AlreadyExistsError,
+  type SandboxInfo,
+  type SandboxSpec,
+  type WarmPoolSpec,
+  hasErrorCode,
+  validateSandboxName,
+} from "@agentkernel/core";
+import { type AllocationListStub, VariableConflictError } from "../client/index.js";
+import { jobIdFor } from "../job-meta.js";
+import { PROFILE_HARDENING } from "../profiles.js";
+import { currentAlloc, isExecReady } from "../sandbox-status.js";
+import { purgeJob, type WarmPoolContext } from "./warm-pool-context.js";
+import { claimPath, poolSlug } from "./warm-pool-ids.js";
+import { deleteVariable } from "./warm-pool-remove.js";
+
+const BACKEND = "nomad";
+/** Candidates tried per claim before giving up (each loser costs one 409). */
+const MAX_ATTEMPTS = 64;
+
+/** What a claim record holds. `expiresAt` is the idle/TTL deadline the reaper enforces. */
+export interface ClaimRecord {
+  name: string;
+  claimId: string;
+  claimedAt: string;
+  expiresAt: string;
+}
+
+/** The deadline of a claim: the spec's TTL or idle timeout, whichever is shorter, else the provider default. */
+export function claimDeadline(spec: SandboxSpec, now: Date, defaultIdleSeconds: number): Date {
+  const seconds = Math.min(spec.ttlSeconds ?? Number.POSITIVE_INFINITY, spec.idleTimeoutSeconds ?? defaultIdleSeconds);
+  return new Date(now.getTime() + seconds * 1000);
+}
+
+/** Writes the claim record with cas=0. True when we won; a retried write that finds our own claimId also won. */
+async function takeChild(ctx: WarmPoolContext, jobId: string, record: ClaimRecord, signal?: AbortSignal): Promise<boolean> {
+  try {
+    await ctx
+      .client()
+      .variables.write(claimPath(jobId), { ...record }, { cas: 0, namespace: ctx.namespace, idempotent: true, signal });
+    return true;
+  } catch (err) {
+    if (err instanceof VariableConflictError) return err.conflict.Items?.claimId === record.claimId;
+    throw err;
+  }
+}
+
+/** When the index is not ready yet (first call, stream down), one direct listing seeds it for this pool. */
+async function seedIndex(ctx: WarmPoolContext, pool: WarmPoolSpec, signal?: AbortSignal): Promise<void> {
+  const { data } = await ctx.client().allocations.list({
+    // Slugs are [a-z0-9-] only, so they are safe inside the regular expression.
+    filter: `JobID matches "^agentkernel-warm-pool[.]${poolSlug(pool.key)}/"`,
+    namespace: ctx.namespace,
+    signal,
+  });
+  for (const a of data) ctx.index.apply(a);
+}
+
+/** The child's current allocation, if it can exec now. */
+async function liveAlloc(ctx: WarmPoolContext, jobId: string, signal?: AbortSignal): Promise<AllocationListStub | undefined> {
+  const { data } = await ctx.client().jobs.allocations(jobId, { namespace: ctx.namespace, signal });
+  const alloc = currentAlloc(data);
+  return alloc && alloc.DesiredStatus === "run" && isExecReady(alloc) ? alloc : undefined;
+}
+
+function warmInfo(pool: WarmPoolSpec, spec: SandboxSpec, jobId: string, alloc: AllocationListStub, ns?: string): SandboxInfo {
+  return {
+    name: spec.name,
+    backend: BACKEND,
+    status: "running",
+    image: pool.image,
+    profile: pool.profile,
+    network: PROFILE_HARDENING[pool.profile].networkDefault,
+    labels: { ...(spec.labels ?? {}) },
+    createdAt: new Date(),
+    refs: { jobId, namespace: ns, allocId: alloc.ID, nodeId: alloc.NodeID, evalId: alloc.EvalID, warmPool: pool.key },
+  };
+}
+
+/**
+ * Claims one warm child for `spec.name`, or resolves undefined when none is warm. Steps: pick a random child
+ * from the index → create its claim record (cas=0; a 409 means another claimer won: drop it, next candidate)
+ * → confirm it still runs (else purge it, next) → create the name record (cas=0; taken → undo the claim and
+ * throw AlreadyExistsError). Cost is a constant number of requests, whatever the pool size.
+ */
+export async function claimWarm(
+  ctx: WarmPoolContext,
+  pool: WarmPoolSpec,
+  spec: SandboxSpec,
+  signal?: AbortSignal,
+): Promise<SandboxInfo | undefined> {
+  validateSandboxName(spec.name);
+  ctx.index.start();
+  if (!(await ctx.index.waitReady(2_000))) await seedIndex(ctx, pool, signal);
+  const slug = poolSlug(pool.key);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const candidate = ctx.index.pick(slug);
+    if (!candidate) return undefined;
+    const now = new Date();
+    const record: ClaimRecord = {
+      name: spec.name,
+      claimId: randomUUID(),
+      claimedAt: now.toISOString(),
+      expiresAt: claimDeadline(spec, now, ctx.claimIdleSeconds).toISOString(),
+    };
+    // Whatever happens next, nobody else may get this child from our index.
+    ctx.index.markClaimed(candidate.jobId);
+    if (!(await takeChild(ctx, candidate.jobId, record, signal))) continue;
+    const alloc = await liveAlloc(ctx, candidate.jobId, signal);
+    if (!alloc) {
+      // Lost or failed since the index saw it: it is ours now, so clear it away for upkeep to replace.
+      await purgeJob(ctx, candidate.jobId, signal);
+      await deleteVariable(ctx, claimPath(candidate.jobId), undefined, signal);
+      continue;
+    }
+    let stored: { modifyIndex: number } | undefined;
+    try {
+      stored = await ctx.names.reserve(
+        spec.name,
+        {
+          kind: "warm",
+          jobId: candidate.jobId,
+          createdAt: record.claimedAt,
+          pool: pool.key,
+          ...(spec.labels ? { labels: spec.labels } : {}),
+        },
+        signal,
+      );
+      // A cold sandbox made before name records existed still owns its job ID: the name is taken.
+      const legacy = await ctx
+        .client()
+        .jobs.info(jobIdFor(spec.name), { namespace: ctx.namespace, signal })
+        .then(() => true)
+        .catch((err: unknown) => (hasErrorCode(err, "NOT_FOUND") ? false : Promise.reject(err)));
+      if (legacy) {
+        throw new AlreadyExistsError(`sandbox "${spec.name}" already exists; pick another name or remove it first`, {
+          backend: BACKEND,
+        });
+      }
+    } catch (err) {
+      // The child was never used: hand it back (the claim record goes; the next upkeep/resync sees it warm again).
+      if (stored) await ctx.names.remove(spec.name, stored.modifyIndex).catch(() => undefined);
+      await deleteVariable(ctx, claimPath(candidate.jobId), undefined).catch(() => undefined);
+      throw err;
+    }
+    return warmInfo(pool, spec, candidate.jobId, alloc, ctx.namespace);
+  }
+  return undefined;
+}

@@ -1,0 +1,57 @@
+/** Removing a sandbox by name, warm or cold: purge its job first, then its claim record, then its name record. */
+import { hasErrorCode } from "@agentkernel/core";
+import { VariableConflictError } from "../client/index.js";
+import { jobIdFor } from "../job-meta.js";
+import { purgeJob, type WarmPoolContext } from "./warm-pool-context.js";
+import { claimPath } from "./warm-pool-ids.js";
+
+/** Deletes a variable, ignoring "already gone" and "someone else's now" (a lost check-and-set). */
+export async function deleteVariable(ctx: WarmPoolContext, path: string, cas?: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await ctx.client().variables.delete(path, {
+      namespace: ctx.namespace,
+      idempotent: true,
+      signal,
+      ...(cas !== undefined ? { cas } : {}),
+    });
+  } catch (err) {
+    if (err instanceof VariableConflictError || hasErrorCode(err, "NOT_FOUND")) return;
+    throw err;
+  }
+}
+
+/**
+ * Removes the sandbox `name` wherever it lives. The order is what keeps a crash safe: the job goes first, so a
+ * claim record can never vanish while its (used) child still runs and would look warm again.
+ * Idempotent: a missing sandbox is not an error.
+ */
+export async function removeByName(ctx: WarmPoolContext, name: string, signal?: AbortSignal): Promise<void> {
+  const stored = await ctx.names.read(name, signal);
+  // The cold job is purged in every case: it may predate name records.
+  await purgeJob(ctx, jobIdFor(name), signal);
+  if (!stored) return;
+  if (stored.record.kind === "warm") {
+    await purgeJob(ctx, stored.record.jobId, signal);
+    await deleteVariable(ctx, claimPath(stored.record.jobId), undefined, signal);
+  }
+  await ctx.names.remove(name, stored.modifyIndex, signal);
+}
+
+/** The Nomad job that runs sandbox `name`: the name record's job for a warm sandbox, else `agentkernel-<name>`. */
+export async function resolveJobId(
+  ctx: Pick<WarmPoolContext, "names">,
+  name: string,
+  signal?: AbortSignal,
+): Promise<{ jobId: string; warm: boolean; labels?: Record<string, string>; claimedAt?: string }> {
+  const stored = await ctx.names.read(name, signal);
+  if (stored?.record.kind === "warm") {
+    const out: { jobId: string; warm: boolean; labels?: Record<string, string>; claimedAt?: string } = {
+      jobId: stored.record.jobId,
+      warm: true,
+      claimedAt: stored.record.createdAt,
+    };
+    if (stored.record.labels) out.labels = stored.record.labels;
+    return out;
+  }
+  return { jobId: jobIdFor(name), warm: false };
+}

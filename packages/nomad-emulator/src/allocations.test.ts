@@ -45,6 +45,23 @@ describe("task lifecycle", () => {
     expect(obj((await get("/v1/job/bad-job")).json).Status).toBe("dead");
   });
 
+  test("RestartPolicy attempts restart the task, then it fails with Nomad's message", async () => {
+    const body = batchJob("restart-job", ["sh", "-c", "exit 4"], {
+      group: { RestartPolicy: { Attempts: 1, Interval: 86_400_000_000_000, Delay: 50_000_000, Mode: "fail" } },
+    });
+    await call(nomad.address, "PUT", "/v1/jobs", body);
+    const a = await firstAlloc("restart-job", "failed");
+    const ts = obj(obj(a.TaskStates).main);
+    expect(ts.Restarts).toBe(1);
+    const events = arr(ts.Events);
+    expect(events.map((e) => e.Type)).toContain("Restarting");
+    expect(events.at(-1)).toMatchObject({
+      Type: "Not Restarting",
+      DisplayMessage: 'Exceeded allowed attempts 1 in interval 24h0m0s and mode is "fail"',
+      FailsTask: true,
+    });
+  });
+
   test("docker task runs Config.command under the task view with NOMAD_* env", async () => {
     const body = batchJob(
       "env-job",
@@ -54,6 +71,7 @@ describe("task lifecycle", () => {
         meta: { owner: "alice" },
       },
     );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Nomad's interpolation syntax, not a JS template
     obj(arr(arr(obj(body.Job).TaskGroups)[0]?.Tasks)[0]).Env = { SANDBOX: "${NOMAD_JOB_ID}-x" };
     await call(nomad.address, "PUT", "/v1/jobs", body);
     const a = await firstAlloc("env-job", "running");
@@ -108,6 +126,12 @@ describe("placement failures", () => {
     expect(obj(obj(sum.Summary).sandbox).Queued).toBe(1);
     const evs = arr((await get("/v1/job/too-big/evaluations")).json);
     expect(evs.map((e) => e.Status).sort()).toEqual(["blocked", "complete"]);
+  });
+
+  test("eval list rejects filter combined with job/status", async () => {
+    const r = await get(`/v1/evaluations?job=too-big&filter=${encodeURIComponent('Status == "complete"')}`);
+    expect([r.status, r.text]).toEqual([400, "Filter expression cannot be used with other filter parameters"]);
+    expect(arr((await get("/v1/evaluations?job=too-big")).json).length).toBe(2);
   });
 
   test("404 texts for evals and allocs", async () => {

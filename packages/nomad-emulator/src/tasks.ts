@@ -215,7 +215,7 @@ export class TaskRunner {
       } else {
         const msg =
           policy && policy.Attempts > 0
-            ? 'Exceeded allowed attempts 1 in interval 24h0m0s and mode is "fail"'
+            ? `Exceeded allowed attempts ${policy.Attempts} in interval ${goDuration(policy.Interval)} and mode is "${policy.Mode}"`
             : "Policy allows no restarts";
         addEvent(
           ts,

@@ -1,5 +1,6 @@
 /** /v1/evaluation/:id, /v1/evaluation/:id/allocations and /v1/evaluations. */
 import { blockingQuery, parseBlocking } from "../blocking.js";
+import { HttpError } from "../http-util.js";
 import { filterFrom, paginate } from "../paginate.js";
 import { type Call, nsOf, readError, requireCap, sendRead } from "../route-context.js";
 import type { Evaluation } from "../types.js";
@@ -69,6 +70,8 @@ export async function listEvals(c: Call): Promise<void> {
   const prefix = c.url.searchParams.get("prefix") ?? "";
   const jobFilter = c.url.searchParams.get("job");
   const statusFilter = c.url.searchParams.get("status");
+  if (filter && (jobFilter || statusFilter))
+    throw new HttpError(400, "Filter expression cannot be used with other filter parameters");
   const { state } = c.emu;
   const r = await blockingQuery(
     state,

@@ -128,6 +128,26 @@ describe("placement failures", () => {
     expect(evs.map((e) => e.Status).sort()).toEqual(["blocked", "complete"]);
   });
 
+  test("a blocked eval places once capacity frees up", async () => {
+    await call(nomad.address, "PUT", "/v1/jobs", batchJob("cap-a", ["sleep", "30"], { driver: "docker", memoryMB: 800 }));
+    await firstAlloc("cap-a", "running");
+    const reg = obj(
+      (await call(nomad.address, "PUT", "/v1/jobs", batchJob("cap-b", ["sleep", "30"], { driver: "docker", memoryMB: 800 })))
+        .json,
+    );
+    const ev = await waitFor(async () => {
+      const e = obj((await get(`/v1/evaluation/${reg.EvalID}`)).json);
+      return e.Status === "complete" ? e : undefined;
+    }, "eval complete");
+    expect(obj(obj(ev.FailedTGAllocs).sandbox).DimensionExhausted).toEqual({ memory: 1 });
+    expect(obj((await get("/v1/job/cap-b")).json).Status).toBe("pending");
+    await call(nomad.address, "DELETE", "/v1/job/cap-a");
+    await firstAlloc("cap-b", "running");
+    expect(obj((await get(`/v1/evaluation/${ev.BlockedEval}`)).json).Status).toBe("complete");
+    expect(obj((await get("/v1/job/cap-b")).json).Status).toBe("running");
+    await call(nomad.address, "DELETE", "/v1/job/cap-b?purge=true");
+  });
+
   test("eval list rejects filter combined with job/status", async () => {
     const r = await get(`/v1/evaluations?job=too-big&filter=${encodeURIComponent('Status == "complete"')}`);
     expect([r.status, r.text]).toEqual([400, "Filter expression cannot be used with other filter parameters"]);

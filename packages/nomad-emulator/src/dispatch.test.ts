@@ -53,6 +53,8 @@ test("parent has no eval and is running; child ID format, meta merge, payload fi
       .json,
   );
   expect(byParent.map((k) => k.ID)).toEqual([child]);
+  const parent = obj((await call(nomad.address, "GET", `/v1/job/sandbox-template/summary?namespace=${ns}`)).json);
+  expect(obj(parent.Children).Running).toBe(1);
   await call(nomad.address, "DELETE", `/v1/job/${encodeURIComponent(child)}?namespace=${ns}&purge=true`);
 });
 

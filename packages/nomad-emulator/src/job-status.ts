@@ -56,14 +56,12 @@ export function jobSummary(state: State, job: JobSpec): Record<string, unknown> 
     }
   }
   const children = { Pending: 0, Running: 0, Dead: 0 };
-  if (job.ParameterizedJob || job.Periodic) {
-    for (const key of state.jobKeysSorted()) {
-      const c = state.jobs.get(key);
-      if (!c || c.ParentID !== job.ID || c.Namespace !== job.Namespace) continue;
-      if (c.Status === "pending") children.Pending++;
-      else if (c.Status === "running") children.Running++;
-      else children.Dead++;
-    }
+  for (const key of state.children.get(nsKey(job.Namespace, job.ID)) ?? []) {
+    const c = state.jobs.get(key);
+    if (!c) continue;
+    if (c.Status === "pending") children.Pending++;
+    else if (c.Status === "running") children.Running++;
+    else children.Dead++;
   }
   return {
     JobID: job.ID,

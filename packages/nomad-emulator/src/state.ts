@@ -37,6 +37,8 @@ export class State {
   readonly vars = new Map<string, VariableRecord>();
   readonly nodes = new Map<string, NodeRecord>();
   readonly frames: EventFrame[] = [];
+  /** Child job keys by parent key (dispatched/periodic children), so summaries need no table scan. */
+  readonly children = new Map<string, Set<string>>();
   private sortedJobKeys: string[] | undefined;
   private pending: Omit<StreamEvent, "Index">[] = [];
   private readonly dirtyJobs = new Set<string>();
@@ -108,11 +110,23 @@ export class State {
   putJob(job: JobSpec): void {
     const key = nsKey(job.Namespace, job.ID);
     if (!this.jobs.has(key)) this.sortedJobKeys = undefined;
+    if (job.ParentID) {
+      const parent = nsKey(job.Namespace, job.ParentID);
+      let set = this.children.get(parent);
+      if (!set) {
+        set = new Set();
+        this.children.set(parent, set);
+      }
+      set.add(key);
+      this.dirtyJobs.add(parent);
+    }
     this.jobs.set(key, job);
     this.dirtyJobs.add(key);
   }
 
   deleteJob(ns: string, id: string): void {
+    const job = this.jobs.get(nsKey(ns, id));
+    if (job?.ParentID) this.children.get(nsKey(ns, job.ParentID))?.delete(nsKey(ns, id));
     if (this.jobs.delete(nsKey(ns, id))) this.sortedJobKeys = undefined;
   }
 

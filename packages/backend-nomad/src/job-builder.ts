@@ -18,6 +18,7 @@ import {
   TASK_NAME,
 } from "./job-meta.js";
 import { PROFILE_HARDENING } from "./profiles.js";
+import { encodeSpecFiles, META_FILES } from "./spec-files.js";
 
 const SECOND_NS = 1_000_000_000;
 
@@ -135,6 +136,7 @@ export function buildSandboxJob(
   if (spec.resources !== undefined) meta[META_RESOURCES] = JSON.stringify(spec.resources);
   if (spec.ttlSeconds !== undefined) meta[META_TTL_SECONDS] = String(spec.ttlSeconds);
   if (spec.idleTimeoutSeconds !== undefined) meta[META_IDLE_TIMEOUT_SECONDS] = String(spec.idleTimeoutSeconds);
+  if (spec.files !== undefined && spec.files.length > 0) meta[META_FILES] = encodeSpecFiles(spec.files);
 
   const config = toTaskConfig(settings.driver, {
     image,

@@ -132,6 +132,30 @@ describe("nomad backend lifecycle", () => {
     expect((await backend.list({ labels: { i: "3" } })).map((s) => s.name)).toEqual(["page-3"]);
   });
 
+  it("writes the spec's files into every fresh allocation (kept in job Meta), and refuses oversized ones", async () => {
+    const { backend } = await setup();
+    const binary = new Uint8Array(Array.from({ length: 256 }, (_, i) => i));
+    await backend.create({
+      name: "files",
+      files: [
+        { path: "/tmp/seed/hello.sh", content: "#!/bin/sh\nprintf seeded\n", mode: 0o755 },
+        { path: "/tmp/seed/bytes.bin", content: binary },
+      ],
+    });
+    for (let round = 0; round < 2; round++) {
+      await backend.start("files");
+      const ran = await collectExec(await backend.exec("files", { command: ["/tmp/seed/hello.sh"] }));
+      expect(ran.stdout.toString()).toBe("seeded");
+      const chunks: Buffer[] = [];
+      for await (const c of await backend.readFile("files", "/tmp/seed/bytes.bin")) chunks.push(c as Buffer);
+      expect(Buffer.concat(chunks).equals(Buffer.from(binary))).toBe(true);
+      await backend.stop("files");
+    }
+    await expect(
+      backend.create({ name: "too-big", files: [{ path: "/tmp/big", content: "x".repeat(70_000) }] }),
+    ).rejects.toMatchObject({ code: "INVALID_INPUT" });
+  });
+
   it("an exec stream cut before the exit frame is StreamInterruptedError, never a hang", async () => {
     const { nomad, backend } = await setup();
     await backend.create({ name: "cut" });

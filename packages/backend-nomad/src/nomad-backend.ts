@@ -40,6 +40,7 @@ import { readSandboxFile, writeSandboxFile } from "./nomad-files.js";
 import { mergeLogs } from "./nomad-logs.js";
 import { isMissingJob, startSandbox } from "./nomad-start.js";
 import { currentAlloc, isExecReady, sandboxInfo, statusFromAlloc, statusFromSummary } from "./sandbox-status.js";
+import { decodeSpecFiles, META_FILES } from "./spec-files.js";
 
 export type { NomadBackendOptions } from "./nomad-backend-options.js";
 
@@ -148,9 +149,6 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
           backend: BACKEND_ID,
         });
       }
-      if (spec.files && spec.files.length > 0) {
-        throw new CapabilityUnsupportedError("spec.files (write them with writeFile after start)", { backend: BACKEND_ID });
-      }
       const job = buildSandboxJob(spec, settings, { stop: true, createdAt: new Date() });
       try {
         // Check-and-set "only if new": a taken name fails atomically, across processes and machines.
@@ -170,22 +168,28 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
 
     async start(name, opts = {}) {
       validateSandboxName(name);
-      await startSandbox(
+      const alloc = await startSandbox(
         { client: nomad(), namespace, driver: settings.driver.driver, datacenters: settings.datacenters, ...resolved },
         name,
         opts,
       );
-      const info = await backend.get(name, { signal: opts.signal });
-      if (info.status !== "running") {
-        // The main process died right after Nomad reported it started: a failed start, not a running sandbox.
+      const failed = async (why: string, cause?: unknown): Promise<never> => {
         await nomad()
           .jobs.deregister(jobIdFor(name), { namespace })
           .catch(() => undefined);
-        throw new PlacementFailedError(
-          `${where(name)} failed right after starting (${info.status}${info.statusDetail ? `: ${info.statusDetail}` : ""}); the job was stopped`,
-          { backend: BACKEND_ID },
+        throw new PlacementFailedError(`${where(name)} ${why}; the job was stopped`, { backend: BACKEND_ID, cause });
+      };
+      const job = await readJob(name, opts.signal);
+      // A fresh allocation has a fresh filesystem: the spec's files go in on every start.
+      for (const file of decodeSpecFiles(job.Meta?.[META_FILES])) {
+        await writeSandboxFile(execIn(alloc), where(name), file.path, file.content, { mode: file.mode }).catch((err: unknown) =>
+          failed(`could not write spec file ${JSON.stringify(file.path)}: ${(err as Error).message}`, err),
         );
       }
+      const current = currentAlloc(await allocsOf(name, opts.signal));
+      const info = sandboxInfo(job, statusFromAlloc(job, current), current, BACKEND_ID);
+      // The main process may die right after Nomad reported it started: that is a failed start.
+      if (info.status !== "running") await failed(`failed right after starting (${info.status}: ${info.statusDetail ?? ""})`);
       return info;
     },
 

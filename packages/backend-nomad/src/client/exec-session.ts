@@ -23,6 +23,7 @@ export interface NomadExecStream {
 }
 
 const STDIN_CHUNK = 2048;
+const STDIN_WINDOW = 32;
 const HEARTBEAT_MS = 10_000;
 const HIGH_WATER = 64 * 1024;
 
@@ -73,10 +74,17 @@ export class ExecSession implements NomadExecStream {
   writeStdin(data: Uint8Array): Promise<void> {
     const run = async () => {
       if (this.#stdinClosed) throw new StreamInterruptedError(`exec in ${this.#where}: stdin is already closed`);
+      // Pipelined: up to STDIN_WINDOW frames wait on the socket at once, so memory stays bounded without a
+      // full event-loop round trip per 2 KiB frame.
+      const inFlight: Promise<void>[] = [];
       for (let off = 0; off < data.length; off += STDIN_CHUNK) {
         const chunk = Buffer.from(data.buffer, data.byteOffset + off, Math.min(STDIN_CHUNK, data.length - off));
-        await this.#sendAsync({ stdin: { data: chunk.toString("base64") } });
+        const sent = this.#sendAsync({ stdin: { data: chunk.toString("base64") } });
+        sent.catch(() => {}); // Failures surface through the await below; later ones must not go unhandled.
+        inFlight.push(sent);
+        if (inFlight.length >= STDIN_WINDOW) await inFlight.shift();
       }
+      await Promise.all(inFlight);
     };
     const next = this.#stdinChain.then(run);
     this.#stdinChain = next.catch(() => {});

@@ -156,6 +156,13 @@ describe("exec over the WebSocket", () => {
     await expect(session.writeStdin(Buffer.from("x"))).rejects.toThrow(StreamInterruptedError);
   });
 
+  it("a big stdin write fails cleanly (no unhandled rejection) when the socket drops mid-write", async () => {
+    const { client } = await setup((ws) => ws.once("message", () => ws.terminate()));
+    const session = await run(client);
+    await expect(session.writeStdin(Buffer.alloc(4 * 1024 * 1024, 1))).rejects.toThrow(StreamInterruptedError);
+    await expect(session.exitCode).rejects.toThrow(StreamInterruptedError);
+  });
+
   it("maps an HTTP error before the upgrade (Nomad 1.x bad command)", async () => {
     const { fake, client } = await setup(() => {});
     fake.refuseUpgrade = { status: 500, body: "failed to marshal command into json: bad" };

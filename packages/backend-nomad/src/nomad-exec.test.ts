@@ -129,6 +129,17 @@ describe("files over exec", () => {
     expect(hash.digest("hex")).toBe(createHash("sha256").update(big).digest("hex"));
   });
 
+  it("a failing source stream is an InvalidInputError, never a hang", async () => {
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error("disk on fire"));
+      },
+    });
+    const err = await writeSandboxFile(start, "test", join(taskDir, "never.bin"), failing, {}).catch((e: unknown) => e);
+    expect(hasErrorCode(err, "INVALID_INPUT")).toBe(true);
+    expect(String(err)).toContain("disk on fire");
+  });
+
   it("maps a missing file to NotFoundError and an empty file to an empty stream", async () => {
     const err = await readSandboxFile(start, "test", join(taskDir, "nope"), {}).catch((e: unknown) => e);
     expect(hasErrorCode(err, "NOT_FOUND")).toBe(true);

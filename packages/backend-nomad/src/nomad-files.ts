@@ -69,21 +69,44 @@ export async function writeSandboxFile(
   stream.stdout.resume();
   const onAbort = () => stream.close();
   options.signal?.addEventListener("abort", onAbort, { once: true });
-  try {
-    const feed = async () => {
-      if (data instanceof Readable) {
-        for await (const chunk of data) {
-          await stream.writeStdin(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Uint8Array));
+  // A failing source must not leave `cat` waiting for EOF: close the session and report the source's error.
+  let sourceError: unknown;
+  const feed = async () => {
+    if (data instanceof Readable) {
+      const chunks = data[Symbol.asyncIterator]();
+      for (;;) {
+        let next: IteratorResult<unknown>;
+        try {
+          next = await chunks.next();
+        } catch (err) {
+          sourceError = err;
+          stream.close();
+          return;
         }
-      } else {
-        const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-        for (let at = 0; at < bytes.byteLength; at += CHUNK) await stream.writeStdin(bytes.subarray(at, at + CHUNK));
+        if (next.done) break;
+        const chunk = next.value;
+        await stream.writeStdin(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Uint8Array));
       }
-      stream.closeStdin();
-    };
+    } else {
+      const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+      for (let at = 0; at < bytes.byteLength; at += CHUNK) await stream.writeStdin(bytes.subarray(at, at + CHUNK));
+    }
+    stream.closeStdin();
+  };
+  try {
     const fed = feed();
     fed.catch(() => undefined);
-    const exitCode = await stream.exitCode;
+    const exitCode = await stream.exitCode.catch((err: unknown) => {
+      if (sourceError === undefined) throw err;
+      return -1;
+    });
+    if (sourceError !== undefined) {
+      const message = sourceError instanceof Error ? sourceError.message : String(sourceError);
+      throw new InvalidInputError(`write to ${where}: the data stream for ${JSON.stringify(path)} failed: ${message}`, {
+        backend: "nomad",
+        cause: sourceError,
+      });
+    }
     await fed;
     if (exitCode !== 0) throw fileError("write", path, where, exitCode, stderr());
   } catch (err) {

@@ -29,6 +29,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected flags!: CommandFlags<T>;
   protected args!: CommandArgs<T>;
+  /** Every positional argument (declared args first), e.g. the command after `--` for exec and run. */
+  protected positionals: string[] = [];
   #context: CliContext | undefined;
   readonly #abort = new AbortController();
   #onSigint: (() => void) | undefined;
@@ -45,7 +47,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     });
     this.flags = flags as CommandFlags<T>;
     this.args = args as CommandArgs<T>;
-    this.argv = argv as string[];
+    // this.argv stays the raw argv: oclif's jsonEnabled() looks for --json in it.
+    this.positionals = argv as string[];
   }
 
   /** The config (loaded once) and lazily built backends. Ctrl-C from here on aborts backend calls. */

@@ -33,7 +33,7 @@ export default class Exec extends BaseCommand<typeof Exec> {
         await this.context(),
         {
           name: this.args.name,
-          command: this.argv.slice(1),
+          command: this.positionals.slice(1),
           env: this.flags.env,
           workdir: this.flags.workdir,
           timeout: this.flags.timeout,

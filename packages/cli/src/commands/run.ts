@@ -38,7 +38,7 @@ export default class Run extends BaseCommand<typeof Run> {
       result = await runOnce(
         await this.context(),
         {
-          command: this.argv,
+          command: this.positionals,
           image: f.image,
           keep: f.keep,
           name: f.name,

@@ -108,9 +108,12 @@ async function copy(ctx: CliContext, src: string, dest: string, io: { stdin: Rea
   const signal = ctx.signal ? { signal: ctx.signal } : {};
   const count = counter();
   if (to.kind === "sandbox" && from.kind === "local") {
+    // stat first: a missing or unreadable local file fails before any stream or backend call exists.
+    const info = from.path === "-" ? undefined : await stat(from.path);
+    if (info?.isDirectory()) throw new InvalidInputError(`${from.path}: is a directory; cp copies single files`);
+    const mode = info ? info.mode & 0o777 : undefined;
     const { backend } = await ctx.backendFor(to.name);
     const source = from.path === "-" ? io.stdin : createReadStream(from.path);
-    const mode = from.path === "-" ? undefined : (await stat(from.path)).mode & 0o777;
     const path = to.path.endsWith("/") || dest.endsWith("/") ? posix.join(to.path, basename(from.path)) : to.path;
     await backend.writeFile(to.name, path, Readable.from(count.stream(source)), {
       ...signal,

@@ -1,0 +1,144 @@
+// The CLI services driven directly against the Nomad emulator: lifecycle with hints, exec I/O, cp, run, list, status.
+import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import type { StartProgress } from "@agentkernel/core";
+import { type Emulator, startEmulator } from "@agentkernel/nomad-emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CliContext } from "./cli-context.js";
+import { copyFiles } from "./cp.js";
+import { execInSandbox } from "./exec.js";
+import { createSandbox, listSandboxes, removeSandbox, sandboxStatus, startSandbox, stopSandbox } from "./lifecycle.js";
+import { runOnce } from "./run.js";
+import { CollectingWritable } from "./stream-io.js";
+import { tempHome, testContext } from "./test-context.js";
+
+let nomad: Emulator;
+let home: ReturnType<typeof tempHome>;
+let ctx: CliContext;
+
+beforeAll(async () => {
+  nomad = await startEmulator({ port: 0, maxKillTimeoutMs: 200 });
+  home = tempHome();
+  ({ ctx } = await testContext(home, "nomad", { NOMAD_ADDR: nomad.address }));
+});
+
+afterAll(async () => {
+  await ctx?.close();
+  await nomad?.stop();
+  home?.cleanup();
+});
+
+function io(stdin?: string) {
+  return {
+    stdin: stdin === undefined ? undefined : Readable.from([Buffer.from(stdin)]),
+    stdout: new CollectingWritable(),
+    stderr: new CollectingWritable(),
+  };
+}
+
+describe("services against the nomad emulator", () => {
+  it("create → start → exec → stop → remove, remembering the backend", async () => {
+    const info = await createSandbox(ctx, {
+      name: "svc-life",
+      image: "alpine:3.20",
+      env: ["MODE=test"],
+      labels: ["team=ml"],
+      ttl: "1h",
+    });
+    expect(info).toMatchObject({ name: "svc-life", backend: "nomad", status: "stopped", image: "alpine:3.20" });
+    expect(await ctx.hints.get("svc-life")).toBe("nomad");
+
+    const phases: StartProgress["phase"][] = [];
+    expect((await startSandbox(ctx, "svc-life", (p) => phases.push(p.phase))).status).toBe("running");
+    expect(phases).toContain("placing");
+    expect(phases.at(-1)).toBe("running");
+
+    const streams = io("piped input\n");
+    const code = await execInSandbox(ctx, { name: "svc-life", command: ["sh", "-c", "cat; echo to-err >&2; exit 42"] }, streams);
+    expect(code).toBe(42);
+    expect(streams.stdout.buffer.toString()).toBe("piped input\n");
+    expect(streams.stderr.buffer.toString()).toBe("to-err\n");
+
+    const env = io();
+    await execInSandbox(
+      ctx,
+      { name: "svc-life", command: ["sh", "-c", 'echo "$GREETING"; pwd'], env: ["GREETING=hi there"], workdir: "/tmp" },
+      env,
+    );
+    expect(env.stdout.buffer.toString()).toBe("hi there\n/tmp\n");
+
+    const listed = (await listSandboxes(ctx)).sandboxes.find((s) => s.name === "svc-life");
+    expect(listed?.labels).toMatchObject({ team: "ml" });
+    expect(listed?.refs.allocId).toBeTypeOf("string");
+    expect((await sandboxStatus(ctx, "svc-life")).refs.jobId).toBe("agentkernel-svc-life");
+
+    await expect(removeSandbox(ctx, "svc-life")).rejects.toMatchObject({ code: "CONFLICT" });
+    await stopSandbox(ctx, "svc-life");
+    await removeSandbox(ctx, "svc-life");
+    expect(await ctx.hints.get("svc-life")).toBeUndefined();
+    await expect(sandboxStatus(ctx, "svc-life")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(removeSandbox(ctx, "svc-life", true)).resolves.toMatchObject({ removed: true });
+  });
+
+  it("exec times out with TIMEOUT and refuses an empty command", async () => {
+    await createSandbox(ctx, { name: "svc-slow" });
+    await startSandbox(ctx, "svc-slow");
+    await expect(execInSandbox(ctx, { name: "svc-slow", command: ["sleep", "30"], timeout: "1s" }, io())).rejects.toMatchObject({
+      code: "TIMEOUT",
+    });
+    await expect(execInSandbox(ctx, { name: "svc-slow", command: [] }, io())).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await removeSandbox(ctx, "svc-slow", true);
+  });
+
+  it("cp round-trips a binary file both ways and streams to stdout", async () => {
+    await createSandbox(ctx, { name: "svc-cp" });
+    await startSandbox(ctx, "svc-cp");
+    const data = randomBytes(300_000);
+    data[0] = 0;
+    data[1] = 0xff;
+    const src = join(home.dir, "in.bin");
+    writeFileSync(src, data);
+    const up = await copyFiles(ctx, src, "svc-cp:/tmp/data.bin", { stdin: Readable.from([]), stdout: new CollectingWritable() });
+    expect(up.bytes).toBe(data.length);
+    const dest = join(home.dir, "out.bin");
+    const down = await copyFiles(ctx, "svc-cp:/tmp/data.bin", dest, {
+      stdin: Readable.from([]),
+      stdout: new CollectingWritable(),
+    });
+    expect(down.bytes).toBe(data.length);
+    expect(readFileSync(dest).equals(data)).toBe(true);
+    const stdout = new CollectingWritable();
+    await copyFiles(ctx, "svc-cp:/tmp/data.bin", "-", { stdin: Readable.from([]), stdout });
+    expect(stdout.buffer.equals(data)).toBe(true);
+    await expect(
+      copyFiles(ctx, join(home.dir, "missing"), "svc-cp:/tmp/x", { stdin: Readable.from([]), stdout }),
+    ).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(copyFiles(ctx, "svc-cp:/tmp/nope", dest, { stdin: Readable.from([]), stdout })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect(readFileSync(dest).equals(data)).toBe(true);
+    await expect(copyFiles(ctx, src, join(home.dir, "x"), { stdin: Readable.from([]), stdout })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+    });
+    await removeSandbox(ctx, "svc-cp", true);
+  });
+
+  it("run passes the exit code through and removes its sandbox; --keep keeps it", async () => {
+    const streams = io();
+    const result = await runOnce(ctx, { command: ["sh", "-c", "echo once; exit 3"] }, streams);
+    expect(result).toMatchObject({ exitCode: 3, warm: false, kept: false, backend: "nomad" });
+    expect(streams.stdout.buffer.toString()).toBe("once\n");
+    const names = (await listSandboxes(ctx)).sandboxes.map((s) => s.name);
+    expect(names).not.toContain(result.name);
+
+    const kept = await runOnce(ctx, { command: ["true"], keep: true, name: "svc-kept" }, io());
+    expect(kept).toMatchObject({ exitCode: 0, kept: true, name: "svc-kept" });
+    expect(await ctx.hints.get("svc-kept")).toBe("nomad");
+    expect((await sandboxStatus(ctx, "svc-kept")).status).toBe("running");
+    await removeSandbox(ctx, "svc-kept", true);
+  });
+});

@@ -156,6 +156,18 @@ describe("nomad backend lifecycle", () => {
     ).rejects.toMatchObject({ code: "INVALID_INPUT" });
   });
 
+  it("attach gives an interactive shell over a tty session", async () => {
+    const { backend } = await setup();
+    await backend.create({ name: "shell" });
+    await backend.start("shell");
+    const session = await backend.attach?.("shell", { env: { GREETING: "hi there" } });
+    if (!session?.stdin) throw new Error("attach must return a session with stdin");
+    session.stdin.end('printf "%s" "$GREETING"; exit 3\n');
+    const result = await collectExec(session);
+    expect(result.stdout.toString()).toContain("hi there");
+    expect(result.exitCode).toBe(3);
+  });
+
   it("an exec stream cut before the exit frame is StreamInterruptedError, never a hang", async () => {
     const { nomad, backend } = await setup();
     await backend.create({ name: "cut" });

@@ -62,6 +62,17 @@ describe("task lifecycle", () => {
     });
   });
 
+  test("a service task that exits 0 is restarted too, then fails when attempts run out", async () => {
+    const body = batchJob("svc-job", ["true"], {
+      group: { RestartPolicy: { Attempts: 1, Interval: 1_800_000_000_000, Delay: 50_000_000, Mode: "fail" } },
+    });
+    obj(body.Job).Type = "service";
+    await call(nomad.address, "PUT", "/v1/jobs", body);
+    const a = await firstAlloc("svc-job", "failed");
+    expect(obj(obj(a.TaskStates).main)).toMatchObject({ Restarts: 1, Failed: true });
+    await call(nomad.address, "DELETE", "/v1/job/svc-job?purge=true");
+  });
+
   test("docker task runs Config.command under the task view with NOMAD_* env", async () => {
     const body = batchJob(
       "env-job",

@@ -192,7 +192,9 @@ export class TaskRunner {
       { ExitCode: exitCode, Signal: signal ? (SIGNALS[signal] ?? 0) : 0 },
     );
     const policy = alloc.group()?.RestartPolicy;
-    const restart = !killed && exitCode !== 0 && policy !== undefined && ts.Restarts < policy.Attempts;
+    // Batch tasks that exit 0 are done; service/system tasks are restarted whatever their exit code.
+    const batch = alloc.Job.Type === "batch" || alloc.Job.Type === "sysbatch";
+    const restart = !killed && (exitCode !== 0 || !batch) && policy !== undefined && ts.Restarts < policy.Attempts;
     this.update(alloc, () => {
       addEvent(ts, terminated);
       if (killed) {
@@ -210,7 +212,7 @@ export class TaskRunner {
           ),
         );
         ts.State = "pending";
-      } else if (exitCode === 0) {
+      } else if (exitCode === 0 && batch) {
         this.markDead(alloc, task.Name, false);
       } else {
         const msg =

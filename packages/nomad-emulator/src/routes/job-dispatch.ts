@@ -34,6 +34,7 @@ export async function dispatchJob(c: Call, rawPayload = false): Promise<void> {
   let payload: Buffer;
   let meta: Record<string, string> = {};
   let prefixTemplate = "";
+  let priority = 0;
   if (rawPayload) {
     payload = await readBody(c.req);
   } else {
@@ -43,6 +44,7 @@ export async function dispatchJob(c: Call, rawPayload = false): Promise<void> {
     payload = typeof body.Payload === "string" ? Buffer.from(body.Payload, "base64") : Buffer.alloc(0);
     meta = asStringMap(body.Meta) ?? {};
     prefixTemplate = typeof body.IdPrefixTemplate === "string" ? body.IdPrefixTemplate : "";
+    if (typeof body.Priority === "number" && body.Priority > 0) priority = body.Priority;
   }
   requireCap(c, ns, "dispatch-job");
   const { state, sched } = c.emu;
@@ -81,6 +83,7 @@ export async function dispatchJob(c: Call, rawPayload = false): Promise<void> {
       ParentID: parent.ID,
       Dispatched: true,
       ParameterizedJob: null,
+      Priority: priority || parent.Priority,
       Meta: Object.keys(mergedMeta).length > 0 ? mergedMeta : null,
       Payload: payload.length > 0 ? payload.toString("base64") : null,
       Status: "pending",

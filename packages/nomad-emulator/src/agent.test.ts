@@ -15,6 +15,11 @@ afterAll(() => nomad.stop());
 
 test("status/leader is a JSON string; agent/health has client and server", async () => {
   const l = await call(nomad.address, "GET", "/v1/status/leader");
+  for (const path of ["/v1/status/leader", "/v1/agent/self", "/v1/agent/health", "/v1/acl/token/self"]) {
+    const r = await call(nomad.address, "GET", path);
+    expect(r.headers.get("x-nomad-index"), path).not.toBeNull();
+    expect(r.headers.get("x-nomad-lastcontact"), path).toBe("0");
+  }
   expect(typeof l.json).toBe("string");
   expect(l.json).not.toBe("");
   const h = await call(nomad.address, "GET", "/v1/agent/health");

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { EmulatorContext } from "./emulator-context.js";
-import { HttpError, sendText, tokenOf } from "./http-util.js";
+import { HttpError, sendText, setReadHeaders, tokenOf } from "./http-util.js";
 import type { Emu } from "./route-context.js";
 import { route } from "./router.js";
 import { handleExecUpgrade } from "./routes/exec.js";
@@ -76,6 +76,9 @@ export function createEmulatorServer(emu: Emu, ctx: EmulatorContext): EmulatorSe
     const noLeader = emu.faults.noLeader();
     const stale = m.read && url.searchParams.has("stale");
     if (noLeader && !m.leaderless && !stale) return sendText(res, 500, "No cluster leader");
+    // The Go client fails to parse any query response without X-Nomad-Index / X-Nomad-LastContact, so every
+    // read starts with them; handlers overwrite the index with the one their result carries.
+    if (m.read) setReadHeaders(res, { index: emu.state.index, knownLeader: !noLeader });
     const ac = new AbortController();
     controllers.add(ac);
     res.once("close", () => ac.abort());

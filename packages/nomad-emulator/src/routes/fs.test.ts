@@ -136,6 +136,21 @@ describe("fs: stream", () => {
     );
   });
 
+  it("clamps origin=end beyond the start; refuses directories and negative readat offsets", async () => {
+    const whole = splitFrames(
+      await (await get(fsUrl("stream", { path: "alloc/data/hello.txt", follow: "false", origin: "end", offset: "999" }))).text(),
+    );
+    expect(dataOf(whole)).toBe("hello world\n");
+    await expectError(await get(fsUrl("stream", { path: "alloc/data" })), 400, 'file "alloc/data" is a directory');
+    const host = join(h.alloc.allocDir, "alloc/data/hello.txt");
+    await expectError(
+      await get(fsUrl("readat", { path: "alloc/data/hello.txt", offset: "-1" })),
+      500,
+      `seek ${host}: invalid argument`,
+    );
+    await expectError(await get(fsUrl("ls", { path: "alloc/data/hello.txt" })), 500, `readdirent ${host}: not a directory`);
+  });
+
   it("caps frames at 64 KiB", async () => {
     const frames = splitFrames(await (await get(fsUrl("stream", { path: "main/local/big.bin", follow: "false" }))).text());
     const sizes = frames.map((f) => Buffer.from(f.Data ?? "", "base64").length);

@@ -1,13 +1,8 @@
 /** Builds a backend from the effective config. Backend packages are imported lazily so `config show` loads neither. */
-import { assertSupportedBackend, type Backend, type Config, InternalError } from "@agentkernel/core";
+import type { LocalBackendOptions } from "@agentkernel/backend-local";
+import { assertSupportedBackend, type Backend, type Config } from "@agentkernel/core";
+import { localStateDir } from "./doctor-local.js";
 import type { BackendId } from "./sandbox-hints.js";
-
-/** Options the CLI hands to createLocalBackend (the contract of @agentkernel/backend-local, issue 5). */
-interface LocalBackendOptions {
-  stateDir?: string;
-  isolation?: "bwrap" | "none";
-  logger?: (message: string) => void;
-}
 
 /** What a backend factory needs besides the config. */
 export interface BackendEnvironment {
@@ -17,16 +12,14 @@ export interface BackendEnvironment {
 }
 
 async function createLocal(config: Config, environment: BackendEnvironment): Promise<Backend> {
-  // Typed structurally: the CLI depends on the documented factory signature, not on the package's internals.
-  const mod = (await import("@agentkernel/backend-local")) as unknown as {
-    createLocalBackend?: (options: LocalBackendOptions) => Backend;
+  const { createLocalBackend } = await import("@agentkernel/backend-local");
+  // The state dir is resolved here, from the same env the config came from, so doctor and the backend agree.
+  const options: LocalBackendOptions = {
+    isolation: config.local.isolation,
+    logger: environment.warn,
+    stateDir: localStateDir(config, environment.env),
   };
-  if (typeof mod.createLocalBackend !== "function") {
-    throw new InternalError("this build of @agentkernel/backend-local has no createLocalBackend; reinstall agentkernel");
-  }
-  const options: LocalBackendOptions = { isolation: config.local.isolation, logger: environment.warn };
-  if (config.local.state_dir !== undefined) options.stateDir = config.local.state_dir;
-  return mod.createLocalBackend(options);
+  return createLocalBackend(options);
 }
 
 async function createNomad(config: Config, environment: BackendEnvironment): Promise<Backend> {

@@ -30,6 +30,13 @@ export interface CreateInput {
   ttl?: string | undefined;
 }
 
+// The local backend has no images (it shows the host root) and warns about one: send it only when the user chose one.
+function imageFor(ctx: CliContext, flag: string | undefined): { image?: string } {
+  if (flag !== undefined) return { image: flag };
+  if (ctx.defaultBackend === "local" && ctx.sources["sandbox.base_image"] === "default") return {};
+  return { image: ctx.config.sandbox.base_image };
+}
+
 /** Builds the sandbox spec from flags and config ([sandbox], [resources], [security]); throws INVALID_INPUT. */
 export function buildSpec(ctx: CliContext, input: CreateInput): SandboxSpec {
   const { config } = ctx;
@@ -42,7 +49,7 @@ export function buildSpec(ctx: CliContext, input: CreateInput): SandboxSpec {
   const labels = parseLabelFlags(input.labels);
   return parseSandboxSpec({
     name: validateSandboxName(input.name),
-    image: input.image ?? config.sandbox.base_image,
+    ...imageFor(ctx, input.image),
     resources,
     profile: input.profile ?? config.security.profile,
     ...(network !== undefined ? { network } : {}),

@@ -6,7 +6,7 @@ import type { Emulator } from "@agentkernel/nomad-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiKeyFromEnv, keysMatch, presentedKey } from "./auth.js";
 import { isLoopback, startServer } from "./main.js";
-import { emulator, LogCapture, nomadBackend, testServer } from "./test-server.js";
+import { emulator, LogCapture, nomadBackend, testServer, json } from "./test-server.js";
 import { createLogger } from "./logger.js";
 
 const KEY = "test-key-9f8e7d6c5b4a";
@@ -25,11 +25,11 @@ describe("with an API key", () => {
       for (const path of ["/sandboxes", "/ready", "/pool", "/metrics", "/openapi.json", "/sandboxes/x/files/tmp/a"]) {
         const res = await t.api(path, { key: null });
         expect(res.status, path).toBe(401);
-        expect(await res.json()).toMatchObject({ success: false, error: { code: "UNAUTHORIZED" } });
+        expect(await json(res)).toMatchObject({ success: false, error: { code: "UNAUTHORIZED" } });
       }
       const wrong = await t.api("/sandboxes", { key: `${KEY}x` });
       expect(wrong.status).toBe(401);
-      expect((await wrong.json()).error.message).toMatch(/wrong API key/);
+      expect((await json(wrong)).error.message).toMatch(/wrong API key/);
       expect((await t.api("/sandboxes")).status).toBe(200);
       const bearer = await t.api("/sandboxes", { key: null, headers: { authorization: `Bearer ${KEY}` } });
       expect(bearer.status).toBe(200);

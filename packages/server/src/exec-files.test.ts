@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Backend } from "@agentkernel/core";
 import type { Emulator } from "@agentkernel/nomad-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emulator, nomadBackend, type TestServer, testServer } from "./test-server.js";
+import { emulator, nomadBackend, type TestServer, testServer, json } from "./test-server.js";
 
 let nomad: Emulator;
 let backend: Backend;
@@ -25,9 +25,9 @@ afterAll(async () => {
   await nomad.stop();
 });
 
-const exec = async (json: unknown) => {
-  const res = await t.api("/sandboxes/box/exec", { method: "POST", json });
-  return { status: res.status, body: await res.json() };
+const exec = async (body: unknown) => {
+  const res = await t.api("/sandboxes/box/exec", { method: "POST", json: body });
+  return { status: res.status, body: await json(res) };
 };
 
 describe("exec", () => {
@@ -45,7 +45,7 @@ describe("exec", () => {
     expect((await exec({ command: ["cat"], stdin: "from stdin" })).body.data.stdout).toBe("from stdin");
     const bytes = Buffer.from([0, 1, 2, 255, 254]);
     const bin = await exec({ command: ["cat"], stdin_base64: bytes.toString("base64"), output_encoding: "base64" });
-    expect(Buffer.from(bin.body.data.stdout, "base64")).toEqual(bytes);
+    expect(Buffer.from(String(bin.body.data.stdout), "base64")).toEqual(bytes);
     expect((await exec({ command: ["cat"], stdin: "a", stdin_base64: "YQ==" })).status).toBe(400);
   });
 });
@@ -55,16 +55,16 @@ describe("files", () => {
     const path = "/tmp/dir with space/it's $x.txt";
     const url = `/sandboxes/box/files${path.split("/").map(encodeURIComponent).join("/")}`;
     const put = await t.api(url, { method: "PUT", json: { content: "héllo\n" } });
-    expect(await put.json()).toEqual({ success: true, data: { path, bytes: 7 } });
-    const got = await (await t.api(url)).json();
+    expect(await json(put)).toEqual({ success: true, data: { path, bytes: 7 } });
+    const got = await json(await t.api(url));
     expect(got.data).toEqual({ path, content: "héllo\n", encoding: "utf8", bytes: 7 });
     const bytes = randomBytes(64);
     await t.api("/sandboxes/box/files/tmp/bin", {
       method: "PUT",
       json: { content: bytes.toString("base64"), encoding: "base64" },
     });
-    const b64 = await (await t.api("/sandboxes/box/files/tmp/bin?encoding=base64")).json();
-    expect(Buffer.from(b64.data.content, "base64")).toEqual(bytes);
+    const b64 = await json(await t.api("/sandboxes/box/files/tmp/bin?encoding=base64"));
+    expect(Buffer.from(String(b64.data.content), "base64")).toEqual(bytes);
   });
 
   it("streams raw octet-stream uploads and downloads (bigger than any JSON limit)", async () => {
@@ -74,16 +74,16 @@ describe("files", () => {
       body: data,
       headers: { "content-type": "application/octet-stream" },
     });
-    expect(await put.json()).toEqual({ success: true, data: { path: "/tmp/big.bin", bytes: data.length } });
+    expect(await json(put)).toEqual({ success: true, data: { path: "/tmp/big.bin", bytes: data.length } });
     const res = await t.api("/sandboxes/box/files/tmp/big.bin", { headers: { accept: "application/octet-stream" } });
     expect(res.headers.get("content-type")).toBe("application/octet-stream");
     const back = Buffer.from(await res.arrayBuffer());
     expect(createHash("sha256").update(back).digest("hex")).toBe(createHash("sha256").update(data).digest("hex"));
-    expect((await exec({ command: ["stat", "-c", "%a", "/tmp/big.bin"] })).body.data.stdout.trim()).toBe("600");
+    expect(String((await exec({ command: ["stat", "-c", "%a", "/tmp/big.bin"] })).body.data.stdout).trim()).toBe("600");
     // The same file in JSON is over the server's JSON file limit: 413 naming the raw alternative.
-    const json = await t.api("/sandboxes/box/files/tmp/big.bin");
-    expect(json.status).toBe(413);
-    expect((await json.json()).error.message).toMatch(/application\/octet-stream/);
+    const asJson = await t.api("/sandboxes/box/files/tmp/big.bin");
+    expect(asJson.status).toBe(413);
+    expect((await json(asJson)).error.message).toMatch(/application\/octet-stream/);
   });
 
   it("refuses uploads over the limit with 413", async () => {
@@ -94,7 +94,7 @@ describe("files", () => {
       headers: { "content-type": "application/octet-stream" },
     });
     expect(res.status).toBe(413);
-    expect((await res.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect((await json(res)).error.code).toBe("PAYLOAD_TOO_LARGE");
   });
 
   it("deletes files (404 when missing) and validates paths at the edge", async () => {
@@ -105,7 +105,7 @@ describe("files", () => {
     // A "/../" segment is resolved by URL parsing (like a shell would); one hidden in an encoded slash reaches the validator.
     const dotdot = await t.api("/sandboxes/box/files/tmp%2F..%2Fetc%2Fpasswd");
     expect(dotdot.status).toBe(400);
-    expect((await dotdot.json()).error.message).toMatch(/\.\./);
+    expect((await json(dotdot)).error.message).toMatch(/\.\./);
     expect(
       (
         await t.api("/sandboxes/box/files/tmp/x?mode=999", {

@@ -13,5 +13,5 @@ export { DEFAULT_LIMITS, type Limits, resolveLimits, Semaphore, type ServerLimit
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS, scrubSecrets } from "./logger.js";
 export { isLoopback, type RunningServer, type StartServerOptions, startServer } from "./main.js";
 export { createMetrics, instrumentBackend, type ServerMetrics } from "./metrics.js";
-export type { PoolStatsView, ServerPool } from "./pool-port.js";
+export type { ServerPool } from "./pool-port.js";
 export type { AppEnv, RequestVars, ServerDeps } from "./server-context.js";

@@ -42,14 +42,25 @@ export function createMetrics(backend: Backend, pool: ServerPool | undefined): S
   });
   if (pool) {
     new Gauge({
-      name: "agentkernel_pool",
-      help: "Warm pool figures from the pool's stats (warm, pending, claimed, hits, misses …)",
-      labelNames: ["figure"],
+      name: "agentkernel_pool_sandboxes",
+      help: "Warm pool sandboxes by pool and state (warm, pending, claimed), as of the pool's last upkeep read",
+      labelNames: ["pool", "state"],
       registers,
-      async collect() {
-        const stats = await Promise.resolve(pool.stats()).catch(() => undefined);
+      collect() {
         this.reset();
-        for (const [figure, value] of flattenNumbers(stats ?? {})) this.set({ figure }, value);
+        for (const [key, p] of Object.entries(pool.stats().perPool)) {
+          for (const state of ["warm", "pending", "claimed"] as const) this.set({ pool: key, state }, p[state]);
+        }
+      },
+    });
+    new Gauge({
+      name: "agentkernel_pool_target",
+      help: "Warm sandboxes each pool aims to keep",
+      labelNames: ["pool"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [key, p] of Object.entries(pool.stats().perPool)) this.set({ pool: key }, p.target);
       },
     });
   }
@@ -95,13 +106,6 @@ export function createMetrics(backend: Backend, pool: ServerPool | undefined): S
     }),
     execsInFlight: new Gauge({ name: "agentkernel_execs_in_flight", help: "Commands running now", registers }),
   };
-}
-
-/** Numeric leaves of a stats object as `a_b` names (pool stats may nest per-pool figures). */
-function flattenNumbers(value: unknown, prefix = ""): [string, number][] {
-  if (typeof value === "number" && Number.isFinite(value)) return [[prefix || "value", value]];
-  if (typeof value !== "object" || value === null) return [];
-  return Object.entries(value).flatMap(([k, v]) => flattenNumbers(v, prefix ? `${prefix}_${k}` : k));
 }
 
 const OPERATIONS = ["create", "start", "stop", "remove", "get", "list", "exec", "writeFile", "readFile", "attach"] as const;

@@ -61,21 +61,23 @@ export async function runEphemeral(deps: ServerDeps, input: RunInput, hooks: Run
   const spec = runSpec(name, input, ttl);
   await hooks.onStarted?.(name);
   let warm = false;
+  let pooled = false;
   let created = false;
   try {
     if (pool && input.fast) {
+      // The pool claims a warm sandbox when one matches, else creates and starts one cold itself.
       await hooks.onProgress?.("claiming");
       const t0 = performance.now();
-      const claimed = await pool.acquire(spec, { signal });
-      warm = claimed !== undefined;
+      pooled = true;
+      const acquired = await pool.acquire(spec, { signal });
+      warm = acquired.warm;
       const result = warm ? "hit" : "miss";
       metrics.poolClaims.inc({ result });
       metrics.poolClaimSeconds.observe({ result }, (performance.now() - t0) / 1000);
-    }
-    if (!warm) {
+    } else {
       await hooks.onProgress?.("creating");
+      created = true; // set before the call: a create that times out half-way is still removed
       await backend.create(spec, { signal });
-      created = true;
       const phases: Promise<void>[] = [];
       await backend.start(name, {
         signal,
@@ -101,9 +103,9 @@ export async function runEphemeral(deps: ServerDeps, input: RunInput, hooks: Run
       truncated: stdout.truncated || stderr.truncated,
     };
   } finally {
-    if (warm || created) {
+    if (pooled || created) {
       const cleanup = AbortSignal.any([deps.shutdownSignal, AbortSignal.timeout(CLEANUP_TIMEOUT_MS)]);
-      const removal = warm && pool ? pool.release(name, { signal: cleanup }) : backend.remove(name, { signal: cleanup });
+      const removal = pooled && pool ? pool.release(name, { signal: cleanup }) : backend.remove(name, { signal: cleanup });
       await removal.catch((err: unknown) =>
         logger.warn({ err, sandbox: name }, "could not remove an ephemeral sandbox; its ttl will"),
       );

@@ -3,7 +3,7 @@ import type { Backend } from "@agentkernel/core";
 import { createNomadBackend } from "@agentkernel/backend-nomad";
 import type { Emulator } from "@agentkernel/nomad-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emulator, nomadBackend, type TestServer, testServer } from "./test-server.js";
+import { emulator, nomadBackend, type TestServer, testServer, json } from "./test-server.js";
 
 let nomad: Emulator;
 let backend: Backend;
@@ -23,10 +23,11 @@ afterAll(async () => {
 });
 
 async function expectError(res: Response, status: number, code: string): Promise<string> {
-  const body = (await res.json()) as { success: boolean; error: { code: string; message: string } };
+  const body = await json(res);
   expect({ status: res.status, success: body.success, code: body.error?.code }).toEqual({ status, success: false, code });
-  expect(body.error.message.length).toBeGreaterThan(0);
-  return body.error.message;
+  const message = String(body.error.message);
+  expect(message.length).toBeGreaterThan(0);
+  return message;
 }
 
 /** A second server on the same deps but a tweaked backend (a broken or limited one). */
@@ -40,19 +41,19 @@ describe("sandbox lifecycle", () => {
   it("create, conflict, get, list by label, stop, start, remove (idempotent), then 404", async () => {
     const created = await t.api("/sandboxes", { method: "POST", json: { name: "life", labels: { team: "ml" } } });
     expect(created.status).toBe(201);
-    expect(await created.json()).toMatchObject({
+    expect(await json(created)).toMatchObject({
       success: true,
       data: { name: "life", status: "running", labels: { team: "ml" } },
     });
     await expectError(await t.api("/sandboxes", { method: "POST", json: { name: "life" } }), 409, "ALREADY_EXISTS");
-    expect((await (await t.api("/sandboxes/life")).json()).data.status).toBe("running");
-    const listed = await (await t.api("/sandboxes?label=team=ml")).json();
-    expect(listed.data.map((s: { name: string }) => s.name)).toEqual(["life"]);
-    expect((await (await t.api("/sandboxes?label=team=other")).json()).data).toEqual([]);
+    expect((await json(await t.api("/sandboxes/life"))).data.status).toBe("running");
+    const listed = await json(await t.api("/sandboxes?label=team=ml"));
+    expect(listed.data.map((s) => s.name)).toEqual(["life"]);
+    expect((await json(await t.api("/sandboxes?label=team=other"))).data).toEqual([]);
     const stopped = await t.api("/sandboxes/life/stop", { method: "POST" });
-    expect((await stopped.json()).data.status).toBe("stopped");
+    expect((await json(stopped)).data.status).toBe("stopped");
     await expectError(await t.api("/sandboxes/life/exec", { method: "POST", json: { command: ["true"] } }), 409, "NOT_RUNNING");
-    expect((await (await t.api("/sandboxes/life/start", { method: "POST" })).json()).data.status).toBe("running");
+    expect((await json(await t.api("/sandboxes/life/start", { method: "POST" }))).data.status).toBe("running");
     expect((await t.api("/sandboxes/life", { method: "DELETE" })).status).toBe(200);
     expect((await t.api("/sandboxes/life", { method: "DELETE" })).status).toBe(200);
     await expectError(await t.api("/sandboxes/life"), 404, "NOT_FOUND");
@@ -61,7 +62,7 @@ describe("sandbox lifecycle", () => {
   it("creates without starting when start=false", async () => {
     const res = await t.api("/sandboxes", { method: "POST", json: { name: "cold", start: false, memory_mb: 128 } });
     expect(res.status).toBe(201);
-    expect((await res.json()).data).toMatchObject({ status: "stopped", resources: { memory_mb: 128 } });
+    expect((await json(res)).data).toMatchObject({ status: "stopped", resources: { memory_mb: 128 } });
     await t.api("/sandboxes/cold", { method: "DELETE" });
   });
 });
@@ -132,7 +133,7 @@ describe("error statuses", () => {
       "TOO_MANY_REQUESTS",
     );
     expect((await t.api("/sandboxes/busy/files/tmp/go", { method: "PUT", json: { content: "" } })).status).toBe(200);
-    for (const res of await Promise.all([first, second])) expect((await res.json()).data.stdout).toBe("released\n");
+    for (const res of await Promise.all([first, second])) expect((await json(res)).data.stdout).toBe("released\n");
     await t.api("/sandboxes/busy", { method: "DELETE" });
   });
 
@@ -146,7 +147,7 @@ describe("error statuses", () => {
     await expectError(await s.api("/sandboxes"), 503, "BACKEND_UNAVAILABLE");
     await expectError(await s.api("/ready"), 503, "BACKEND_UNAVAILABLE");
     expect((await s.api("/health")).status).toBe(200);
-    expect(await (await t.api("/ready")).json()).toEqual({ success: true, data: { backend: "nomad", pool: "none" } });
+    expect(await json(await t.api("/ready"))).toEqual({ success: true, data: { backend: "nomad", pool: "none" } });
   });
 
   it("500 only for bugs, without leaking the bug's message; 501 for a missing capability", async () => {

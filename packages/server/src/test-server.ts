@@ -74,3 +74,29 @@ export async function readSse(res: Response): Promise<{ event: string; data: unk
   }
   return events;
 }
+
+/**
+ * A parsed JSON body for assertions (tests only): the fields the API returns, each again JSON, so a test can walk
+ * `body.data.stdout` and hand it to expect(), which checks the real value.
+ */
+export interface Json {
+  readonly success: Json;
+  readonly data: Json;
+  readonly error: Json;
+  readonly code: Json;
+  readonly message: Json;
+  readonly name: Json;
+  readonly status: Json;
+  readonly stdout: Json;
+  readonly stderr: Json;
+  readonly exit_code: Json;
+  readonly content: Json;
+  readonly results: Json;
+  readonly sandbox: Json;
+  map<T>(fn: (item: Json) => T): T[];
+}
+
+/** The parsed body of `res`. */
+export async function json(res: Response): Promise<Json> {
+  return (await res.json()) as Json;
+}

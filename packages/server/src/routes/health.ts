@@ -45,9 +45,11 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps)
       const reason = AgentkernelError.isInstance(error) ? error.message : "no answer";
       throw new BackendUnavailableError(`backend ${deps.backend.backendId} is not ready: ${reason}`, { cause: error });
     }
-    const pool = deps.pool ? ((deps.pool.isRunning?.() ?? true) ? "running" : "stopped") : "none";
-    if (pool === "stopped")
-      throw new BackendUnavailableError("warm pool upkeep is not running (the server is shutting down or upkeep failed)");
+    const upkeep = deps.pool?.stats().upkeep;
+    const pool = !deps.pool ? "none" : deps.shutdownSignal.aborted || upkeep?.backingOff ? "stopped" : "running";
+    if (pool === "stopped") {
+      throw new BackendUnavailableError(`warm pool upkeep is not running: ${upkeep?.lastError ?? "the server is shutting down"}`);
+    }
     return c.json({ success: true as const, data: { backend: deps.backend.backendId, pool } }, 200);
   });
 }

@@ -19,7 +19,7 @@ const pool = createRoute({
 export function registerPoolRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void {
   app.openapi(pool, async (c) => {
     if (!deps.pool) return c.json({ success: true as const, data: { enabled: false } }, 200);
-    const stats = await deps.pool.stats({ signal: c.get("signal") });
+    const stats = deps.pool.stats();
     return c.json({ success: true as const, data: { enabled: true, stats } }, 200);
   });
 }

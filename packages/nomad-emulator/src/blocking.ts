@@ -1,6 +1,6 @@
 /** Blocking queries: `index` + `wait` (Go duration, default 5 m, capped at 300 s, plus jitter up to wait/16). */
 import { HttpError } from "./http-util.js";
-import type { State } from "./state.js";
+import type { State, TableName } from "./state.js";
 
 const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -50,12 +50,15 @@ export function parseBlocking(url: URL): BlockingParams {
 /**
  * Runs `query` until its result index exceeds `index`, the wait (plus jitter) passes, or the client goes away.
  * Like Nomad, a return does not prove a change: a timeout returns the current result.
+ * `watch` names the tables the result index derives from; writes to other tables do not re-run the query
+ * (so many watchers of a large list stay cheap).
  */
 export async function blockingQuery<T extends { index: number }>(
   state: State,
   p: BlockingParams,
   query: () => T,
   signal: AbortSignal,
+  watch?: TableName[],
 ): Promise<T> {
   let result = query();
   if (p.index === 0 || result.index > p.index) return result;
@@ -72,7 +75,9 @@ export async function blockingQuery<T extends { index: number }>(
         resolve();
       };
       const timer = setTimeout(done, left);
-      const off = state.onChange(done);
+      const off = state.onChange(() => {
+        if (!watch || watch.some((t) => state.tables[t] > p.index)) done();
+      });
       signal.addEventListener("abort", done);
     });
     result = query();

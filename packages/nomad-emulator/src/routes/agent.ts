@@ -77,7 +77,7 @@ export async function listNodes(c: Call): Promise<void> {
   const prefix = c.url.searchParams.get("prefix") ?? "";
   const filter = filterFrom(c.url);
   const { state } = c.emu;
-  const r = await blockingQuery(state, parseBlocking(c.url), () => ({ index: state.tables.nodes }), c.signal);
+  const r = await blockingQuery(state, parseBlocking(c.url), () => ({ index: state.tables.nodes }), c.signal, ["nodes"]);
   const nodes = [...state.nodes.values()].filter((n) => n.ID.startsWith(prefix)).map((n) => nodeStub(n, EMULATED_VERSION));
   const { page } = paginate(nodes, c.url, {
     filter,

@@ -44,6 +44,7 @@ export async function listAllocs(c: Call): Promise<void> {
       return { index: state.tables.allocs, page, nextToken };
     },
     c.signal,
+    ["allocs"],
   );
   sendRead(
     c,
@@ -66,6 +67,7 @@ export async function readAlloc(c: Call): Promise<void> {
       return { index: a ? a.ModifyIndex : state.tables.allocs, a };
     },
     c.signal,
+    ["allocs"],
   );
   if (!r.a) readError(c, r.index, 404, "alloc not found");
   sendRead(c, r.index, r.a.toApi());

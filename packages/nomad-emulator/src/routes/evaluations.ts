@@ -18,6 +18,7 @@ export async function readEval(c: Call): Promise<void> {
       return { index: e ? e.ModifyIndex : state.tables.evals, e };
     },
     c.signal,
+    ["evals"],
   );
   if (!r.e) readError(c, r.index, 404, "eval not found");
   let body: Evaluation | (Omit<Evaluation, "RelatedEvals"> & { RelatedEvals: unknown[] }) = r.e;
@@ -52,7 +53,7 @@ export async function evalAllocations(c: Call): Promise<void> {
   const { state } = c.emu;
   const e = state.evals.get(c.param);
   if (e) requireCap(c, e.Namespace, "read-job");
-  const r = await blockingQuery(state, parseBlocking(c.url), () => ({ index: state.tables.allocs }), c.signal);
+  const r = await blockingQuery(state, parseBlocking(c.url), () => ({ index: state.tables.allocs }), c.signal, ["allocs"]);
   const allocs = [...state.allocs.values()].filter((a) => a.EvalID === c.param);
   sendRead(
     c,
@@ -93,6 +94,7 @@ export async function listEvals(c: Call): Promise<void> {
       return { index: state.tables.evals, page, nextToken };
     },
     c.signal,
+    ["evals"],
   );
   sendRead(c, r.index, r.page, r.nextToken ? { nextToken: r.nextToken } : {});
 }

@@ -115,6 +115,7 @@ export async function listJobs(c: Call): Promise<void> {
       return { index: state.tables.jobs, page, nextToken };
     },
     c.signal,
+    ["jobs"],
   );
   sendRead(
     c,
@@ -137,6 +138,7 @@ export async function readJob(c: Call): Promise<void> {
       return { index: job ? job.ModifyIndex : state.tables.jobs, job };
     },
     c.signal,
+    ["jobs"],
   );
   if (!r.job) readError(c, r.index, 404, "job not found");
   sendRead(c, r.index, r.job);
@@ -191,7 +193,7 @@ export async function jobAllocations(c: Call): Promise<void> {
   requireCap(c, ns, "read-job");
   const all = c.url.searchParams.get("all") === "true";
   const { state } = c.emu;
-  const r = await blockingQuery(state, parseBlocking(c.url), () => ({ index: state.tables.allocs }), c.signal);
+  const r = await blockingQuery(state, parseBlocking(c.url), () => ({ index: state.tables.allocs }), c.signal, ["allocs"]);
   const job = state.jobs.get(nsKey(ns, c.param));
   const allocs = state
     .allocsOf(ns, c.param)
@@ -209,7 +211,7 @@ export async function jobEvaluations(c: Call): Promise<void> {
   const ns = nsOf(c);
   requireCap(c, ns, "read-job");
   const { state } = c.emu;
-  const r = await blockingQuery(state, parseBlocking(c.url), () => ({ index: state.tables.evals }), c.signal);
+  const r = await blockingQuery(state, parseBlocking(c.url), () => ({ index: state.tables.evals }), c.signal, ["evals"]);
   sendRead(
     c,
     r.index,
@@ -231,6 +233,7 @@ export async function jobSummaryRoute(c: Call): Promise<void> {
       return { index: summary ? (summary.ModifyIndex as number) : state.tables.jobs, summary };
     },
     c.signal,
+    ["jobs", "allocs", "evals"],
   );
   if (!r.summary) readError(c, r.index, 404, "job not found");
   sendRead(c, r.index, r.summary);

@@ -80,6 +80,7 @@ export async function readVar(c: Call): Promise<void> {
       return { index: v ? v.ModifyIndex : state.tables.vars, v };
     },
     c.signal,
+    ["vars"],
   );
   if (!r.v) readError(c, r.index, 404, "variable not found");
   sendRead(c, r.index, varFull(r.v));
@@ -113,6 +114,7 @@ export async function listVars(c: Call): Promise<void> {
       return { index: state.tables.vars, page, nextToken };
     },
     c.signal,
+    ["vars"],
   );
   sendRead(c, r.index, r.page.map(varMeta), r.nextToken ? { nextToken: r.nextToken } : {});
 }

@@ -51,6 +51,7 @@ describe("nomad backend lifecycle", () => {
     expect(info.status).toBe("running");
     expect(info.refs.allocId).toBeTypeOf("string");
     expect(phases[0]).toBe("placing");
+    expect(phases).toContain("pulling");
     expect(phases.at(-1)).toBe("running");
     expect((await backend.list({ labels: { team: "ml" } })).map((s) => s.name)).toEqual(["life"]);
     await backend.stop("life");
@@ -73,6 +74,19 @@ describe("nomad backend lifecycle", () => {
     );
     expect(await liveJobs(client)).toEqual([]);
     expect((await backend.get("nodocker")).status).toBe("stopped");
+  });
+
+  it("an aborted or timed-out start stops the job (nothing left running)", async () => {
+    const { client, backend } = await setup({ taskStartDelayMs: 5_000 }, { startTimeoutMs: 600 });
+    await backend.create({ name: "slow" });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const aborted = await backend.start("slow", { signal: controller.signal }).catch((e: unknown) => e);
+    expect(hasErrorCode(aborted, "ABORTED")).toBe(true);
+    expect(await liveJobs(client)).toEqual([]);
+    const timedOut = await backend.start("slow").catch((e: unknown) => e);
+    expect(hasErrorCode(timedOut, "TIMEOUT")).toBe(true);
+    expect(await liveJobs(client)).toEqual([]);
   });
 
   it("explains exhausted memory", async () => {

@@ -82,7 +82,9 @@ class WsExec {
     return this.#pending >= MAX_PENDING_SENDS ? new Promise((resolve) => this.#waiters.push(resolve)) : Promise.resolve();
   }
 
-  fail(error: unknown, code = 1011): void {
+  /** Sends the error frame and closes: 1008 (policy) for the client's mistakes, 1011 for everything else. */
+  fail(error: unknown): void {
+    const code = InvalidInputError.isInstance(error) ? 1008 : 1011;
     const body = AgentkernelError.isInstance(error) ? error.toJSON() : { code: "INTERNAL", message: "exec failed" };
     if (!AgentkernelError.isInstance(error)) this.deps.logger.error({ err: error, sandbox: this.name }, "websocket exec failed");
     void this.send({ type: "error", ...body });
@@ -195,7 +197,7 @@ export function registerExecWsRoute(app: OpenAPIHono<AppEnv>, deps: ServerDeps):
       return {
         onOpen: (_evt, ws) => {
           exec = new WsExec(deps, name, ws);
-          startTimer = setTimeout(() => exec?.fail(new InvalidInputError("no start frame within 30 s"), 1008), START_TIMEOUT_MS);
+          startTimer = setTimeout(() => exec?.fail(new InvalidInputError("no start frame within 30 s")), START_TIMEOUT_MS);
         },
         onMessage: (evt, ws) => {
           const current = exec ?? new WsExec(deps, name, ws);
@@ -209,7 +211,7 @@ export function registerExecWsRoute(app: OpenAPIHono<AppEnv>, deps: ServerDeps):
               current.start(frame).catch((error: unknown) => current.fail(error));
             } else current.input(frame);
           } catch (error) {
-            current.fail(error, InvalidInputError.isInstance(error) ? 1008 : 1011);
+            current.fail(error);
           }
         },
         onClose: () => {

@@ -10,6 +10,7 @@ import {
   validateSandboxName,
 } from "@agentkernel/core";
 import type { CliContext } from "./cli-context.js";
+import { copyConfigFiles } from "./config-files.js";
 import { parseDuration, parseEnvFlags, parseLabelFlags } from "./parse-input.js";
 import type { BackendId } from "./sandbox-hints.js";
 
@@ -66,7 +67,8 @@ export async function createSandbox(ctx: CliContext, input: CreateInput): Promis
   const id = ctx.defaultBackend;
   const backend = await ctx.backend(id);
   const info = await backend.create(spec, withSignal(ctx));
-  await ctx.hints.set(spec.name, id);
+  // [[files]] are copied on the first start (a stopped sandbox has nowhere to write them); the hint carries them.
+  await ctx.hints.set(spec.name, id, ctx.config.files);
   return info;
 }
 
@@ -90,9 +92,17 @@ async function onSandbox<T>(
   }
 }
 
-/** Starts a sandbox and resolves once it can exec; `onProgress` feeds the spinner. */
+/** Starts a sandbox and resolves once it can exec, then copies pending `[[files]]`; `onProgress` feeds the spinner. */
 export function startSandbox(ctx: CliContext, name: string, onProgress?: (p: StartProgress) => void): Promise<SandboxInfo> {
-  return onSandbox(ctx, name, (b) => b.start(name, { ...withSignal(ctx), ...(onProgress ? { onProgress } : {}) }));
+  return onSandbox(ctx, name, async (b) => {
+    const info = await b.start(name, { ...withSignal(ctx), ...(onProgress ? { onProgress } : {}) });
+    const hint = await ctx.hints.hint(name);
+    if (hint?.files) {
+      await copyConfigFiles(b, name, hint.files, ctx.signal);
+      await ctx.hints.set(name, hint.backend);
+    }
+    return info;
+  });
 }
 
 /** Stops a sandbox, keeping its definition. */

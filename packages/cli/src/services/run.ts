@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { type Backend, poolKey, type SandboxInfo, type StartProgress, type WarmPoolSpec } from "@agentkernel/core";
 import type { CliContext } from "./cli-context.js";
+import { copyConfigFiles } from "./config-files.js";
 import { buildExecRequest, type ExecIo, runExec } from "./exec.js";
 import { buildSpec, type CreateInput } from "./lifecycle.js";
 
@@ -61,6 +62,7 @@ export async function runOnce(
       created = true;
       await backend.start(name, { ...signal, ...(onProgress ? { onProgress } : {}) });
     } else onProgress?.({ phase: "running", message: `claimed warm sandbox ${name}` });
+    await copyConfigFiles(backend, name, ctx.config.files, ctx.signal);
     if (keep) await ctx.hints.set(name, id);
     const exitCode = await runExec(backend, name, request, io, ctx.signal);
     return { name, backend: id, exitCode, warm: claimed !== undefined, kept: keep };

@@ -10,6 +10,8 @@ export type BackendId = (typeof PROVIDERS)[number];
 /** What is remembered about a sandbox. Only a hint: the backend (Nomad) stays the source of truth. */
 export interface SandboxHint {
   backend: BackendId;
+  /** Config `[[files]]` still to copy in on the first start (cleared once copied). */
+  files?: { source: string; dest: string }[];
 }
 
 /** `${XDG_STATE_HOME:-~/.local/state}/agentkernel/cli/sandboxes`. */
@@ -31,23 +33,32 @@ export class SandboxHints {
     return join(this.dir, `${validateSandboxName(name)}.json`);
   }
 
-  /** The remembered backend for `name`, if any. */
-  async get(name: string): Promise<BackendId | undefined> {
+  /** The whole hint for `name`, if any. */
+  async hint(name: string): Promise<SandboxHint | undefined> {
     try {
-      const parsed: unknown = JSON.parse(await readFile(this.#file(name), "utf8"));
-      const backend = (parsed as { backend?: unknown } | null)?.backend;
-      return isBackendId(backend) ? backend : undefined;
+      const parsed = JSON.parse(await readFile(this.#file(name), "utf8")) as Partial<SandboxHint> | null;
+      if (!isBackendId(parsed?.backend)) return undefined;
+      const files = Array.isArray(parsed.files)
+        ? parsed.files.filter((f) => typeof f?.source === "string" && typeof f?.dest === "string")
+        : [];
+      return files.length > 0 ? { backend: parsed.backend, files } : { backend: parsed.backend };
     } catch {
       return undefined;
     }
   }
 
-  /** Records `name` → backend (atomically: write a temp file, then rename). */
-  async set(name: string, backend: BackendId): Promise<void> {
+  /** The remembered backend for `name`, if any. */
+  async get(name: string): Promise<BackendId | undefined> {
+    return (await this.hint(name))?.backend;
+  }
+
+  /** Records the hint for `name` (atomically: write a temp file, then rename). */
+  async set(name: string, backend: BackendId, files?: SandboxHint["files"]): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const file = this.#file(name);
     const temp = `${file}.${process.pid}.tmp`;
-    await writeFile(temp, `${JSON.stringify({ backend } satisfies SandboxHint)}\n`, { mode: 0o600 });
+    const hint: SandboxHint = files && files.length > 0 ? { backend, files } : { backend };
+    await writeFile(temp, `${JSON.stringify(hint)}\n`, { mode: 0o600 });
     await rename(temp, file);
   }
 

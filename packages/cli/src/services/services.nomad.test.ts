@@ -141,4 +141,32 @@ describe("services against the nomad emulator", () => {
     expect((await sandboxStatus(ctx, "svc-kept")).status).toBe("running");
     await removeSandbox(ctx, "svc-kept", true);
   });
+
+  it("copies the config's [[files]] on the first start and into run's sandbox", async () => {
+    const project = tempHome();
+    try {
+      writeFileSync(join(project.dir, "seed.sh"), "#!/bin/sh\necho seeded\n", { mode: 0o755 });
+      writeFileSync(join(project.dir, "agentkernel.toml"), '[[files]]\nsource = "seed.sh"\ndest = "/tmp/seed.sh"\n');
+      const { ctx: pctx } = await testContext(project, "nomad", { NOMAD_ADDR: nomad.address });
+      try {
+        await createSandbox(pctx, { name: "svc-files" });
+        expect((await pctx.hints.hint("svc-files"))?.files).toEqual([
+          { source: join(project.dir, "seed.sh"), dest: "/tmp/seed.sh" },
+        ]);
+        await startSandbox(pctx, "svc-files");
+        expect(await pctx.hints.hint("svc-files")).toEqual({ backend: "nomad" });
+        const streams = io();
+        expect(await execInSandbox(pctx, { name: "svc-files", command: ["/tmp/seed.sh"] }, streams)).toBe(0);
+        expect(streams.stdout.buffer.toString()).toBe("seeded\n");
+        await removeSandbox(pctx, "svc-files", true);
+        const once = io();
+        expect((await runOnce(pctx, { command: ["/tmp/seed.sh"] }, once)).exitCode).toBe(0);
+        expect(once.stdout.buffer.toString()).toBe("seeded\n");
+      } finally {
+        await pctx.close();
+      }
+    } finally {
+      project.cleanup();
+    }
+  });
 });

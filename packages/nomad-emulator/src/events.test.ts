@@ -76,6 +76,12 @@ test("heartbeats keep coming while idle", async () => {
   expect(lines.slice(0, 3)).toEqual([{}, {}, {}]);
 });
 
+test("bad topic → 400 Invalid topic query", async () => {
+  const r = await call(nomad.address, "GET", "/v1/event/stream?topic=:x");
+  expect(r.status).toBe(400);
+  expect(r.text).toMatch(/^Invalid topic query: /);
+});
+
 test("bad index → 400", async () => {
   const r = await call(nomad.address, "GET", "/v1/event/stream?index=abc");
   expect(r.status).toBe(400);

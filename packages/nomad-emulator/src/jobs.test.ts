@@ -84,6 +84,9 @@ describe("register", () => {
     const task = obj(arr(arr(obj(both.Job).TaskGroups)[0]?.Tasks)[0]);
     task.Resources = { CPU: 100, Cores: 1, MemoryMB: 64 };
     expect((await put("/v1/jobs", both)).text).toContain("Task can only ask for 'cpu' or 'cores' resource, not both.");
+    const zero = batchJob("reg-cpu0", ["true"]);
+    obj(arr(arr(obj(zero.Job).TaskGroups)[0]?.Tasks)[0]).Resources = { CPU: 0, MemoryMB: 64 };
+    expect((await put("/v1/jobs", zero)).text).toContain("minimum CPU value is 1; got 0");
     const param = { Job: { ...batchJob("reg-param", ["true"]).Job, Type: "service", ParameterizedJob: {} } };
     expect((await put("/v1/jobs", param)).text).toContain(
       'Parameterized job can only be used with "batch" or "sysbatch" scheduler',

@@ -10,7 +10,6 @@ import {
   type ExecSession,
   type LogChunk,
   type LogsOptions,
-  InternalError,
   NotFoundError,
   NotRunningError,
   type OperationOptions,
@@ -25,17 +24,15 @@ import {
   type AllocationListStub,
   type JobInfo,
   NomadClient,
-  type NomadExecStream,
   type NomadJob,
   NomadResponseError,
   nomadConfigFromEnv,
   toCoreError,
 } from "./client/index.js";
-import { envFileCommand, killCommand } from "./exec-wrapper.js";
 import { buildSandboxJob } from "./job-builder.js";
 import { jobIdFor, MANAGED_FILTER, TASK_NAME } from "./job-meta.js";
 import { type NomadBackendOptions, resolveOptions } from "./nomad-backend-options.js";
-import { startExecSession } from "./nomad-exec.js";
+import { execTransport, startExecSession } from "./nomad-exec.js";
 import { readSandboxFile, writeSandboxFile } from "./nomad-files.js";
 import { mergeLogs } from "./nomad-logs.js";
 import { isMissingJob, startSandbox } from "./nomad-start.js";
@@ -43,15 +40,6 @@ import { currentAlloc, isExecReady, sandboxInfo, statusFromAlloc, statusFromSumm
 import { decodeSpecFiles, META_FILES } from "./spec-files.js";
 
 export type { NomadBackendOptions } from "./nomad-backend-options.js";
-
-/** Runs a helper exec to its end, feeding `stdin`; output is discarded. */
-async function runToEnd(stream: NomadExecStream, stdin?: Uint8Array): Promise<number> {
-  stream.stdout.resume();
-  stream.stderr.resume();
-  if (stdin) await stream.writeStdin(stdin);
-  stream.closeStdin();
-  return stream.exitCode;
-}
 
 /** This backend's id in SandboxInfo.backend and error prefixes. */
 export const BACKEND_ID = "nomad";
@@ -120,18 +108,9 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
     const alloc = await runningAlloc(name, request.signal);
     const start = execIn(alloc);
     return startExecSession(
-      {
-        start,
-        writeEnvFile: async (id, header) => {
-          const code = await runToEnd(await start(envFileCommand(id)), header);
-          if (code !== 0)
-            throw new InternalError(`could not hand the env to ${where(name)} (exit ${code})`, { backend: BACKEND_ID });
-        },
-        kill: async (id) => {
-          await runToEnd(await start(killCommand(id)));
-        },
-        toCoreError: (err) => toCoreError(err, { action: `exec in ${where(name)}`, capability: "alloc-exec", namespace }),
-      },
+      execTransport(start, where(name), (err) =>
+        toCoreError(err, { action: `exec in ${where(name)}`, capability: "alloc-exec", namespace }),
+      ),
       request,
       where(name),
     );

@@ -4,10 +4,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { collectExec, hasErrorCode } from "@agentkernel/core";
+import { collectExec, hasErrorCode, InternalError } from "@agentkernel/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { envFileCommand, killCommand } from "./exec-wrapper.js";
-import { type ExecTransport, startExecSession } from "./nomad-exec.js";
+import { execTransport, startExecSession } from "./nomad-exec.js";
 import { readSandboxFile, writeSandboxFile } from "./nomad-files.js";
 import { spawnLocalExec } from "./test-local-exec.js";
 
@@ -16,27 +15,11 @@ afterAll(() => rmSync(taskDir, { recursive: true, force: true }));
 const env = { NOMAD_TASK_DIR: taskDir };
 const start = (argv: string[]) => spawnLocalExec(argv, env);
 
-async function runToEnd(argv: string[], stdin?: Uint8Array): Promise<number> {
-  const s = await start(argv);
-  s.stdout.resume();
-  s.stderr.resume();
-  if (stdin) await s.writeStdin(stdin);
-  s.closeStdin();
-  return s.exitCode;
-}
-
-const transport: ExecTransport = {
-  start: (argv) => start(argv),
-  writeEnvFile: async (id, header) => {
-    expect(await runToEnd(envFileCommand(id), header)).toBe(0);
-  },
-  kill: async (id) => {
-    await runToEnd(killCommand(id));
-  },
-  toCoreError: (err) => {
-    throw err;
-  },
-};
+const transport = execTransport(
+  (argv) => start(argv),
+  "test",
+  (err) => new InternalError(String(err), { cause: err }),
+);
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];

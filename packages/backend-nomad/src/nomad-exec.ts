@@ -13,7 +13,7 @@ import {
   validateSandboxPath,
 } from "@agentkernel/core";
 import type { NomadExecStream } from "./client/index.js";
-import { type EnvMode, encodeEnvHeader, newExecId, wrapCommand } from "./exec-wrapper.js";
+import { type EnvMode, encodeEnvHeader, envFileCommand, killCommand, newExecId, wrapCommand } from "./exec-wrapper.js";
 
 /** Exit codes `timeout` reports for a command it ended (TERM → 124; after `-k`, 128+KILL; 128+TERM if passed through). */
 const TIMEOUT_CODES = new Set([124, 137, 143]);
@@ -30,6 +30,34 @@ export interface ExecTransport {
   kill(id: string): Promise<void>;
   /** Error translation for anything the client throws. */
   toCoreError(err: unknown): AgentkernelError;
+}
+
+/** Runs a helper exec to its end, feeding `stdin`; output is discarded. */
+async function runToEnd(stream: NomadExecStream, stdin?: Uint8Array): Promise<number> {
+  stream.stdout.resume();
+  stream.stderr.resume();
+  if (stdin) await stream.writeStdin(stdin);
+  stream.closeStdin();
+  return stream.exitCode;
+}
+
+/** The ExecTransport of one allocation: env-file writer and killer run as helper execs through `start`. */
+export function execTransport(
+  start: ExecTransport["start"],
+  where: string,
+  toCoreError: ExecTransport["toCoreError"],
+): ExecTransport {
+  return {
+    start,
+    writeEnvFile: async (id, header) => {
+      const code = await runToEnd(await start(envFileCommand(id), false), header);
+      if (code !== 0) throw new InternalError(`could not hand the env to ${where} (exit ${code})`, { backend: "nomad" });
+    },
+    kill: async (id) => {
+      await runToEnd(await start(killCommand(id), false));
+    },
+    toCoreError,
+  };
 }
 
 /** Feeds `data` to the remote stdin and sends EOF; stops quietly if the socket is gone. */

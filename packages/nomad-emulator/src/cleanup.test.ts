@@ -44,3 +44,26 @@ test.each(["bwrap", "none"] as const)("no orphan processes after stop (isolation
   expect(existsSync(root)).toBe(false);
   await expect(fetch(`${nomad.address}/v1/jobs`)).rejects.toThrow();
 });
+
+test.each(["bwrap", "none"] as const)("stopping a job leaves none of its processes behind (isolation %s)", async (isolation) => {
+  const nomad = await startEmulator({ port: 0, isolation, maxKillTimeoutMs: 500 });
+  try {
+    const marker = `emu-jobstop-${isolation}-${process.pid}-${Date.now()}`;
+    const body = batchJob("stop-me", ["sleep", "infinity"], { driver: "docker" });
+    obj(arr(arr(obj(body.Job).TaskGroups)[0]?.Tasks)[0]).Env = { EMU_MARKER: marker };
+    await call(nomad.address, "PUT", "/v1/jobs", body);
+    await waitFor(
+      async () => arr((await call(nomad.address, "GET", "/v1/job/stop-me/allocations")).json)[0]?.ClientStatus === "running",
+      "running",
+    );
+    await waitFor(async () => pidsWith(marker).length >= 1, "task process visible");
+    await call(nomad.address, "DELETE", "/v1/job/stop-me");
+    await waitFor(
+      async () => arr((await call(nomad.address, "GET", "/v1/job/stop-me/allocations")).json)[0]?.ClientStatus === "complete",
+      "complete",
+    );
+    await waitFor(async () => pidsWith(marker).length === 0, "no process left after the alloc completed", 10_000);
+  } finally {
+    await nomad.stop();
+  }
+});

@@ -27,6 +27,8 @@ export class TaskRunner {
   private readonly procs = new Map<string, Set<ChildProcess>>();
   private readonly mains = new Map<string, Map<string, ChildProcess>>();
   private readonly stopping = new Set<string>();
+  /** Every process group ever started per alloc: a group can outlive its leader (bwrap's inner pid-namespace init). */
+  private readonly groups = new Map<string, Set<number>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
@@ -37,6 +39,14 @@ export class TaskRunner {
 
   /** Registers a process so alloc stop and emulator stop kill its group. */
   track(allocId: string, child: ChildProcess): void {
+    if (child.pid !== undefined) {
+      let g = this.groups.get(allocId);
+      if (!g) {
+        g = new Set();
+        this.groups.set(allocId, g);
+      }
+      g.add(child.pid);
+    }
     let set = this.procs.get(allocId);
     if (!set) {
       set = new Set();
@@ -261,6 +271,8 @@ export class TaskRunner {
   private afterTaskDead(alloc: Alloc): void {
     if (alloc.clientTerminal()) {
       this.stopping.delete(alloc.ID);
+      // Like a container whose PID 1 exited: whatever is left of the alloc's groups goes too.
+      this.killGroups(alloc.ID);
       this.opts.onClientTerminal(alloc);
     }
   }
@@ -321,6 +333,19 @@ export class TaskRunner {
   kill(allocId: string): void {
     this.stopping.add(allocId);
     for (const child of this.procs.get(allocId) ?? []) killGroup(child, "SIGKILL");
+    this.killGroups(allocId);
+  }
+
+  /** SIGKILLs every group ever started for an alloc, leader alive or not. */
+  private killGroups(allocId: string): void {
+    for (const pgid of this.groups.get(allocId) ?? []) {
+      try {
+        process.kill(-pgid, "SIGKILL");
+      } catch {
+        // group already empty
+      }
+    }
+    this.groups.delete(allocId);
   }
 
   /** SIGKILLs every process group and waits for them to exit. */
@@ -337,6 +362,7 @@ export class TaskRunner {
       }
     }
     await Promise.race([Promise.all(waits), new Promise((r) => setTimeout(r, 5000))]);
+    for (const allocId of [...this.groups.keys()]) this.killGroups(allocId);
   }
 }
 

@@ -18,6 +18,12 @@ export function registerMetaRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps, o
     },
     ...(options.auth ? { security: [{ apiKey: [] }, { bearer: [] }] } : {}),
   });
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: "/metrics",
+    summary: "Prometheus metrics: HTTP requests/latency by route and status, sandboxes by status, pool, backend calls and errors",
+    responses: { 200: { description: "Prometheus text exposition", content: { "text/plain": { schema: { type: "string" } } } } },
+  });
   app.get("/metrics", async (c) => {
     const text = await deps.metrics.registry.metrics();
     c.header("content-type", deps.metrics.registry.contentType);

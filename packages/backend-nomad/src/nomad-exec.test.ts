@@ -48,6 +48,11 @@ describe("exec adapter", () => {
     expect(result.exitCode).toBe(0);
   });
 
+  it("refuses ExecRequest.user, which Nomad's exec API cannot honour", async () => {
+    const err = await startExecSession(transport, { command: ["id"], user: "root" }, "test").catch((e: unknown) => e);
+    expect(hasErrorCode(err, "CAPABILITY_UNSUPPORTED")).toBe(true);
+  });
+
   it("stdin from bytes and from a stream; exit codes; stdout/stderr apart", async () => {
     const bytes = await collectExec(
       await startExecSession(transport, { command: ["sh", "-c", "cat; echo err >&2; exit 3"], stdin: "abc" }, "test"),

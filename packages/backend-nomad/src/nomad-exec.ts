@@ -3,6 +3,7 @@ import { PassThrough, Readable, Writable } from "node:stream";
 import {
   AbortedError,
   AgentkernelError,
+  CapabilityUnsupportedError,
   type ExecExit,
   type ExecRequest,
   type ExecSession,
@@ -101,6 +102,10 @@ function pipeStdin(stream: NomadExecStream, ready: Promise<void>): Writable {
  */
 export async function startExecSession(transport: ExecTransport, request: ExecRequest, where: string): Promise<ExecSession> {
   validateExecRequest(request);
+  if (request.user !== undefined) {
+    // Nomad's exec API has no user parameter: the command runs as the task's user.
+    throw new CapabilityUnsupportedError("ExecRequest.user (Nomad exec runs as the task's user)", { backend: "nomad" });
+  }
   const env = validateEnv(request.env);
   const cwd = request.cwd === undefined ? undefined : validateSandboxPath(request.cwd, "cwd");
   const tty = request.tty !== undefined && request.tty !== false;

@@ -1,11 +1,12 @@
 // The built `agentkernel` binary against the Nomad emulator: the seed's Quick Start, run, exit codes, stdin, cp, --json, errors.
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Emulator, startEmulator } from "@agentkernel/nomad-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempHome } from "../services/test-context.js";
-import { assertBuilt, type CliOptions, cli } from "./test-cli.js";
+import { assertBuilt, BIN, type CliOptions, cli } from "./test-cli.js";
 
 let nomad: Emulator;
 let home: ReturnType<typeof tempHome>;
@@ -137,7 +138,7 @@ describe("agentkernel against the nomad emulator", () => {
     }
   });
 
-  it("Ctrl-C ends the remote command and exits 130", async () => {
+  it("Ctrl-C ends the remote command and exits 130; attach runs a shell on a terminal", async () => {
     await run(["create", "sigint", "--backend", "nomad"]);
     await run(["start", "sigint"]);
     let sent = false;
@@ -153,6 +154,24 @@ describe("agentkernel against the nomad emulator", () => {
     expect(interrupted.out).toBe("ready\n");
     const ps = await run(["exec", "sigint", "--", "sh", "-c", "ps -o args 2>/dev/null || ls /proc"]);
     expect(ps.out).not.toMatch(/sleep 30/);
+
+    // attach needs a terminal: util-linux `script` gives the CLI a pty (its command string is fixed, no user data).
+    const attached = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      const child = spawn("script", ["-qec", `${process.execPath} ${BIN} attach sigint`, "/dev/null"], {
+        cwd: opts.cwd,
+        env: opts.env,
+      });
+      let out = "";
+      child.stdout.on("data", (c: Buffer) => {
+        out += c.toString();
+      });
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, out }));
+      child.stdin.write("echo $((6*7))\n");
+      child.stdin.write("exit 3\n");
+    });
+    expect(attached.out).toMatch(/\b42\b/);
+    expect(attached.code).toBe(3);
     await run(["rm", "--force", "sigint"]);
   });
 });

@@ -26,6 +26,7 @@ export async function testContext(
   home: { dir: string; env: NodeJS.ProcessEnv },
   backend: BackendId,
   env: NodeJS.ProcessEnv = {},
+  signal?: AbortSignal,
 ) {
   const warnings: string[] = [];
   const ctx = await CliContext.load({
@@ -33,6 +34,7 @@ export async function testContext(
     env: { ...home.env, ...env },
     backend,
     warn: (m) => warnings.push(m),
+    ...(signal ? { signal } : {}),
   });
   return { ctx, warnings };
 }

@@ -53,9 +53,10 @@ describe("nomad backend lifecycle", () => {
     expect(phases[0]).toBe("placing");
     expect(phases).toContain("pulling");
     expect(phases.at(-1)).toBe("running");
-    expect((await backend.list({ labels: { team: "ml" } })).map((s) => s.name)).toEqual(["life"]);
+    expect((await backend.list({ labels: { team: "ml" } })).map((s) => [s.name, s.status])).toEqual([["life", "running"]]);
     await backend.stop("life");
     expect((await backend.get("life")).status).toBe("stopped");
+    expect((await backend.list()).map((s) => s.status)).toEqual(["stopped"]);
     const again = await backend.start("life");
     expect(again.status).toBe("running");
     expect(again.refs.allocId).not.toBe(info.refs.allocId);

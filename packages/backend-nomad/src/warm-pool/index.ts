@@ -19,3 +19,4 @@ export { WarmIndex, type WarmEntry } from "./warm-pool-index.js";
 export { buildWarmPoolJob, dispatchMeta, IMAGE_FROM_META } from "./warm-pool-job.js";
 export { LOCK_TTL, type LockedResult } from "./warm-pool-lock.js";
 export { removeByName, resolveJobId } from "./warm-pool-remove.js";
+export { isWarmJobOf, type NameScope, readWarmJob, reserveColdName, warmOverlay } from "./warm-pool-backend.js";

@@ -8,6 +8,9 @@ import { lockPath } from "./warm-pool-ids.js";
 export const LOCK_TTL = "10s";
 const RENEW_EVERY_MS = 3_000;
 
+/** Locks whose release failed (Nomad unavailable): released first thing next time instead of waiting out TTL + delay. */
+const unreleased = new WeakMap<WarmPoolContext, Map<string, string>>();
+
 /** The outcome of `withUpkeepLock`: `acquired: false` when another holder has the lock (skip this round). */
 export type LockedResult<T> = { acquired: true; value: T } | { acquired: false };
 
@@ -23,6 +26,16 @@ export async function withUpkeepLock<T>(
 ): Promise<LockedResult<T>> {
   const path = lockPath(pool);
   const vars = ctx.client().variables;
+  let pending = unreleased.get(ctx);
+  if (!pending) {
+    pending = new Map();
+    unreleased.set(ctx, pending);
+  }
+  const stale = pending.get(path);
+  if (stale) {
+    await vars.releaseLock(path, stale, { namespace: ctx.namespace }).catch(() => undefined);
+    pending.delete(path);
+  }
   let lockId: string | undefined;
   try {
     const { data } = await vars.acquireLock(path, { ttl: LOCK_TTL, lockDelay: LOCK_TTL }, { namespace: ctx.namespace });
@@ -41,7 +54,8 @@ export async function withUpkeepLock<T>(
     return { acquired: true, value: await fn() };
   } finally {
     clearInterval(renew);
-    // A failed release only delays the next holder until the TTL runs out.
-    await vars.releaseLock(path, id, { namespace: ctx.namespace }).catch(() => undefined);
+    // A failed release would keep every replica out for TTL + LockDelay (20 s): retry it next round.
+    const held = pending;
+    await vars.releaseLock(path, id, { namespace: ctx.namespace, idempotent: true }).catch(() => held.set(path, id));
   }
 }

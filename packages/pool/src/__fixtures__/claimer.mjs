@@ -1,0 +1,37 @@
+// Child process for the multi-process claim test: one independent pool client (its own Nomad client and
+// provider, from the built dist) claims from a shared pool until it is empty, then prints its claims as JSON.
+import { createNomadBackend, NomadClient } from "@agentkernel/backend-nomad";
+
+const [address, prefix, concurrencyText] = process.argv.slice(2);
+const pool = { key: "alpine-3-20.moderate", image: "alpine:3.20", profile: "moderate" };
+const client = new NomadClient({ address });
+const backend = createNomadBackend({ client });
+// TEMPORARY until the backend wiring lands.
+const dist = new URL("../../../backend-nomad/dist/", import.meta.url);
+const { createNomadWarmPool, NameRecords } = await import(new URL("warm-pool/index.js", dist).href);
+const { resolveOptions } = await import(new URL("nomad-backend-options.js", dist).href);
+const provider =
+  backend.warmPool ??
+  createNomadWarmPool({
+    client: () => client,
+    namespace: undefined,
+    settings: resolveOptions({}, {}).settings,
+    names: new NameRecords(() => client, undefined),
+  });
+if (!provider) throw new Error("the Nomad backend offers no warm pool");
+
+const claims = [];
+let next = 0;
+let empty = false;
+const worker = async () => {
+  while (!empty) {
+    const name = `${prefix}-${next++}`;
+    const info = await provider.claim(pool, { name });
+    if (!info) empty = true;
+    else claims.push({ name, jobId: info.refs.jobId, allocId: info.refs.allocId });
+  }
+};
+await Promise.all(Array.from({ length: Number(concurrencyText) }, worker));
+await provider.close?.();
+await backend.close();
+process.stdout.write(`${JSON.stringify(claims)}\n`);

@@ -15,3 +15,4 @@ export { isLoopback, type RunningServer, type StartServerOptions, startServer } 
 export { createMetrics, instrumentBackend, type ServerMetrics } from "./metrics.js";
 export type { ServerPool } from "./pool-port.js";
 export type { AppEnv, RequestVars, ServerDeps } from "./server-context.js";
+export { apiKeyFromConfig, poolFromConfig, type ServeFromConfigOptions, startServerFromConfig } from "./serve-config.js";

@@ -130,6 +130,7 @@ export function createLocalBackend(options: LocalBackendOptions = {}): Backend {
       isolation,
       nsenter: tools.nsenter,
       initPid: init.init.pid,
+      rootless: init.rootless === true,
       uid: init.uid,
       gid: init.gid,
       cgroups: init.cgroups,

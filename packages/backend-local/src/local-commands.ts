@@ -137,7 +137,9 @@ export function initCommand(input: InitCommandInput): string[] {
     "--unshare-all",
     "--unshare-user",
     ...(input.network ? ["--share-net"] : []),
-    "--disable-userns",
+    // Rootless bwrap maps the sandbox uid through a nested user namespace when it is not 0, which nsenter
+    // (util-linux 2.38) cannot join; --disable-userns forces that nesting too. So rootless runs as uid 0 inside.
+    ...(input.dropToUid ? ["--disable-userns"] : []),
     "--uid",
     String(input.uid),
     "--gid",
@@ -145,7 +147,7 @@ export function initCommand(input: InitCommandInput): string[] {
     "--hostname",
     input.name,
     ...hostRootArgs(),
-    ...(input.hideDir ? ["--tmpfs", input.hideDir] : []),
+    ...(input.hideDir && !HIDDEN_TOP_LEVEL.has(input.hideDir.split("/")[1] ?? "") ? ["--tmpfs", input.hideDir] : []),
     "--bind",
     join(source, "tmp"),
     SANDBOX_TMP,
@@ -175,6 +177,8 @@ export interface ExecCommandInput {
   nsenter?: string;
   /** Host pid of the sandbox's pid 1 (whose namespaces exec joins). */
   initPid: number;
+  /** Started without root: join as the namespace's uid 0 and drop every capability with setpriv. */
+  rootless: boolean;
   uid: number;
   gid: number;
   cgroups: string[];
@@ -201,15 +205,9 @@ export function execCommand(input: ExecCommandInput): string[] {
     "-n",
     "-i",
     "-u",
-    "-C",
-    "-S",
-    String(input.uid),
-    "-G",
-    String(input.gid),
-    "--",
-    "setpriv",
-    "--nnp",
-    "--",
+    ...(input.rootless
+      ? ["--preserve-credentials", "--", "setpriv", "--bounding-set=-all", "--inh-caps=-all", "--nnp", "--"]
+      : ["-C", "-S", String(input.uid), "-G", String(input.gid), "--", "setpriv", "--nnp", "--"]),
   ];
   return [...prefix, ...enter, ...cdExec];
 }

@@ -22,10 +22,11 @@ export interface InitOptions {
 
 const isRoot = (): boolean => process.getuid?.() === 0;
 
-/** The uid/gid the sandbox runs as: nobody when we are root, else the caller's own ids. */
+/** The uid/gid inside the sandbox: nobody (= host nobody) when we are root, else 0 (= the caller on the host). */
 export function sandboxIds(): { uid: number; gid: number } {
   if (isRoot()) return { uid: SANDBOX_NOBODY, gid: SANDBOX_NOBODY };
-  return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+  // Rootless: uid 0 inside the sandbox's own user namespace, mapped to the caller's uid on the host.
+  return { uid: 0, gid: 0 };
 }
 
 /** Creates root/tmp and root/workspace, owned by the sandbox user (private: the sandbox's /tmp and /workspace). */
@@ -159,6 +160,7 @@ export async function startInit(paths: SandboxPaths, options: InitOptions): Prom
       prlimit: limits.prlimit,
       uid,
       gid,
+      rootless: !isRoot(),
       startedAt: new Date().toISOString(),
     };
   } catch (error) {

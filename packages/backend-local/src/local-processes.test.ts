@@ -1,6 +1,6 @@
 /** Sandboxes survive between processes: create+start, exec and stop each run in their own `node` child, like CLI invocations. */
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chown, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,4 +49,35 @@ describe("local backend across processes", () => {
     expect(stopped.status).toBe("stopped");
     expect((await backend.get("across")).status).toBe("stopped");
   }, 60_000);
+
+  // As root we can also prove the rootless path (a normal user's laptop): same steps as uid 1000.
+  it.runIf(process.getuid?.() === 0)(
+    "rootless: a non-root user's sandbox is isolated and exec joins it",
+    async () => {
+      const home = await mkdtemp(join(tmpdir(), "ak-local-rootless-"));
+      await chown(home, 1000, 1000);
+      const asUser = async (...args: string[]): Promise<Record<string, unknown>> => {
+        const argv = ["--reuid=1000", "--regid=1000", "--clear-groups", process.execPath, join(fixtures, "cli-step.mjs")];
+        const { stdout } = await run("setpriv", [...argv, buildDir, join(home, "state"), ...args], {
+          timeout: 60_000,
+          env: { ...process.env, HOME: home },
+        });
+        return JSON.parse(stdout) as Record<string, unknown>;
+      };
+      try {
+        expect((await asUser("create-start", "rootless")).status).toBe("running");
+        const probe =
+          'grep NoNewPrivs /proc/self/status; printf x > /etc/ak-rootless || echo etc-ro; ls "$1" || echo state-hidden';
+        const result = await asUser("exec", "rootless", "sh", "-c", probe, "sh", home);
+        expect(result.stdout).toMatch(/NoNewPrivs:\s+1/);
+        expect(result.stdout).toContain("etc-ro");
+        expect(result.stdout).toContain("state-hidden");
+        expect((await asUser("stop", "rootless")).status).toBe("stopped");
+      } finally {
+        await createLocalBackend({ stateDir: join(home, "state"), logger: () => {} }).remove("rootless");
+        await rm(home, { recursive: true, force: true });
+      }
+    },
+    90_000,
+  );
 });

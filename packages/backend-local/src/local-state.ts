@@ -38,6 +38,8 @@ export interface InitRecord {
   /** uid/gid inside the sandbox (exec joins as them). */
   uid: number;
   gid: number;
+  /** Started by a non-root user (exec joins differently). */
+  rootless?: boolean;
   startedAt: string;
 }
 

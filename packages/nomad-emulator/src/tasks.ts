@@ -8,6 +8,7 @@ import type { State } from "./state.js";
 import { addEvent, goDuration, taskEvent } from "./task-events.js";
 import { taskArgv } from "./task-env.js";
 import { spawnTaskProcess } from "./task-process.js";
+import { killGroup, ProcessGroups } from "./process-groups.js";
 import type { TaskSpec } from "./types.js";
 
 /** Runner settings. */
@@ -24,11 +25,9 @@ const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGK
 /** Runs and stops allocations' main tasks as real process groups. */
 export class TaskRunner {
   /** Every process group started for an alloc (tasks and part B's exec sessions). */
-  private readonly procs = new Map<string, Set<ChildProcess>>();
+  private readonly groups = new ProcessGroups();
   private readonly mains = new Map<string, Map<string, ChildProcess>>();
   private readonly stopping = new Set<string>();
-  /** Every process group ever started per alloc: a group can outlive its leader (bwrap's inner pid-namespace init). */
-  private readonly groups = new Map<string, Set<number>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
@@ -39,21 +38,7 @@ export class TaskRunner {
 
   /** Registers a process so alloc stop and emulator stop kill its group. */
   track(allocId: string, child: ChildProcess): void {
-    if (child.pid !== undefined) {
-      let g = this.groups.get(allocId);
-      if (!g) {
-        g = new Set();
-        this.groups.set(allocId, g);
-      }
-      g.add(child.pid);
-    }
-    let set = this.procs.get(allocId);
-    if (!set) {
-      set = new Set();
-      this.procs.set(allocId, set);
-    }
-    set.add(child);
-    child.once("exit", () => set.delete(child));
+    this.groups.track(allocId, child);
   }
 
   private later(ms: number, fn: () => void): void {
@@ -272,7 +257,7 @@ export class TaskRunner {
     if (alloc.clientTerminal()) {
       this.stopping.delete(alloc.ID);
       // Like a container whose PID 1 exited: whatever is left of the alloc's groups goes too.
-      this.killGroups(alloc.ID);
+      this.groups.killAll(alloc.ID);
       this.opts.onClientTerminal(alloc);
     }
   }
@@ -289,7 +274,7 @@ export class TaskRunner {
   /** Kills the alloc's tasks: the kill signal first, SIGKILL after KillTimeout, then `Killed`. */
   stop(alloc: Alloc): void {
     const mains = this.mains.get(alloc.ID);
-    for (const child of this.procs.get(alloc.ID) ?? []) {
+    for (const child of this.groups.children(alloc.ID)) {
       if (![...(mains?.values() ?? [])].includes(child)) killGroup(child, "SIGKILL");
     }
     if (!mains || mains.size === 0) {
@@ -332,20 +317,7 @@ export class TaskRunner {
   /** Node went down: processes die at once; the caller records `lost`. */
   kill(allocId: string): void {
     this.stopping.add(allocId);
-    for (const child of this.procs.get(allocId) ?? []) killGroup(child, "SIGKILL");
-    this.killGroups(allocId);
-  }
-
-  /** SIGKILLs every group ever started for an alloc, leader alive or not. */
-  private killGroups(allocId: string): void {
-    for (const pgid of this.groups.get(allocId) ?? []) {
-      try {
-        process.kill(-pgid, "SIGKILL");
-      } catch {
-        // group already empty
-      }
-    }
-    this.groups.delete(allocId);
+    this.groups.killAll(allocId);
   }
 
   /** SIGKILLs every process group and waits for them to exit. */
@@ -353,29 +325,6 @@ export class TaskRunner {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    const waits: Promise<void>[] = [];
-    for (const set of this.procs.values()) {
-      for (const child of set) {
-        if (child.exitCode !== null || child.signalCode !== null) continue;
-        waits.push(new Promise((resolve) => child.once("exit", () => resolve())));
-        killGroup(child, "SIGKILL");
-      }
-    }
-    await Promise.race([Promise.all(waits), new Promise((r) => setTimeout(r, 5000))]);
-    for (const allocId of [...this.groups.keys()]) this.killGroups(allocId);
-  }
-}
-
-/** Signals a whole process group (children are spawned detached, so pid = pgid). */
-export function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, sig);
-  } catch {
-    try {
-      child.kill(sig);
-    } catch {
-      // already gone
-    }
+    await this.groups.closeAll();
   }
 }

@@ -56,7 +56,7 @@ export function registerLogRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): v
           const e = AgentkernelError.isInstance(error) ? error.toJSON() : { code: "INTERNAL", message: "log stream failed" };
           await send("error", e);
         }
-      }) as never;
+      });
     }
     const collected = await withDeadline(c.get("signal"), limits.requestTimeoutMs, `logs of ${name}`, async (signal) => {
       const out = { stdout: [] as Buffer[], stderr: [] as Buffer[], size: 0, truncated: false };

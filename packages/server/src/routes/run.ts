@@ -51,16 +51,14 @@ export function registerRunRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): v
     const body = c.req.valid("json");
     return sseResponse(c, async ({ send, signal }) => {
       try {
-        const outcome = await runEphemeral(
-          deps,
-          body,
-          {
-            onStarted: (sandbox) => send("started", { sandbox }),
-            onProgress: (stage, message) => send("progress", { stage, ...(message ? { message } : {}) }),
-            onOutput: (stream, chunk) =>
-              send("output", { stream, content: chunk.toString(body.output_encoding === "base64" ? "base64" : "utf8") }),
-          },
-          signal,
+        const hooks = {
+          onStarted: (sandbox: string) => send("started", { sandbox }),
+          onProgress: (stage: string, message?: string) => send("progress", { stage, ...(message ? { message } : {}) }),
+          onOutput: (stream: "stdout" | "stderr", chunk: Buffer) =>
+            send("output", { stream, content: chunk.toString(body.output_encoding === "base64" ? "base64" : "utf8") }),
+        };
+        const outcome = await withDeadline(signal, deps.limits.requestTimeoutMs, "run", (s) =>
+          runEphemeral(deps, body, hooks, s),
         );
         await send("done", { exit_code: outcome.exitCode, sandbox: outcome.sandbox, warm: outcome.warm });
       } catch (error) {
@@ -71,6 +69,6 @@ export function registerRunRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): v
         if (!AgentkernelError.isInstance(error)) c.get("log").error({ err: error }, "run stream failed");
         await send("error", e);
       }
-    }) as never;
+    });
   });
 }

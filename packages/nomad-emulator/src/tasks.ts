@@ -7,6 +7,7 @@ import { nowNs, nowRfc3339 } from "./ids.js";
 import type { State } from "./state.js";
 import { addEvent, goDuration, taskEvent } from "./task-events.js";
 import { taskArgv } from "./task-env.js";
+import { exitOutcome } from "./task-exit.js";
 import { spawnTaskProcess } from "./task-process.js";
 import { killGroup, ProcessGroups } from "./process-groups.js";
 import type { TaskSpec } from "./types.js";
@@ -19,8 +20,6 @@ export interface RunnerOptions {
   /** Called (outside any write) when an alloc's client status becomes terminal. */
   onClientTerminal(alloc: Alloc): void;
 }
-
-const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
 
 /** Runs and stops allocations' main tasks as real process groups. */
 export class TaskRunner {
@@ -178,48 +177,20 @@ export class TaskRunner {
     this.mains.get(alloc.ID)?.delete(task.Name);
     const ts = alloc.TaskStates[task.Name];
     if (!ts || this.closed) return;
-    const exitCode = code ?? 128 + (SIGNALS[signal ?? ""] ?? 0);
-    const killed = this.stopping.has(alloc.ID);
-    const terminated = taskEvent(
-      "Terminated",
-      `Exit Code: ${exitCode}${signal ? `, Signal: ${SIGNALS[signal] ?? 0}` : ""}`,
-      { exit_code: String(exitCode), signal: String(signal ? (SIGNALS[signal] ?? 0) : 0), oom_killed: "false" },
-      { ExitCode: exitCode, Signal: signal ? (SIGNALS[signal] ?? 0) : 0 },
-    );
     const policy = alloc.group()?.RestartPolicy;
-    // Batch tasks that exit 0 are done; service/system tasks are restarted whatever their exit code.
-    const batch = alloc.Job.Type === "batch" || alloc.Job.Type === "sysbatch";
-    const restart = !killed && (exitCode !== 0 || !batch) && policy !== undefined && ts.Restarts < policy.Attempts;
+    const out = exitOutcome({
+      code,
+      signal,
+      killed: this.stopping.has(alloc.ID),
+      batch: alloc.Job.Type === "batch" || alloc.Job.Type === "sysbatch",
+      policy,
+      restarts: ts.Restarts,
+    });
+    const restart = out.restart;
     this.update(alloc, () => {
-      addEvent(ts, terminated);
-      if (killed) {
-        addEvent(ts, taskEvent("Killed", "Task successfully killed"));
-        this.markDead(alloc, task.Name, false);
-      } else if (restart && policy) {
-        const delay = goDuration(policy.Delay);
-        addEvent(
-          ts,
-          taskEvent(
-            "Restarting",
-            `Task restarting in ${delay}`,
-            { restart_reason: "Restart within policy" },
-            { RestartReason: "Restart within policy" },
-          ),
-        );
-        ts.State = "pending";
-      } else if (exitCode === 0 && batch) {
-        this.markDead(alloc, task.Name, false);
-      } else {
-        const msg =
-          policy && policy.Attempts > 0
-            ? `Exceeded allowed attempts ${policy.Attempts} in interval ${goDuration(policy.Interval)} and mode is "${policy.Mode}"`
-            : "Policy allows no restarts";
-        addEvent(
-          ts,
-          taskEvent("Not Restarting", msg, { fails_task: "true", restart_reason: msg }, { FailsTask: true, RestartReason: msg }),
-        );
-        this.markDead(alloc, task.Name, true);
-      }
+      for (const e of out.events) addEvent(ts, e);
+      if (out.failed === undefined) ts.State = "pending";
+      else this.markDead(alloc, task.Name, out.failed);
     });
     if (restart && policy) {
       this.later(policy.Delay / 1e6, () => {

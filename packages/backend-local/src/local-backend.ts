@@ -1,5 +1,4 @@
 /** createLocalBackend(): the embedded default backend — bubblewrap sandboxes on this machine, state in a per-sandbox dir. */
-import { mkdirSync, rmdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import {
@@ -23,7 +22,7 @@ import { execCommand, requireTools, SANDBOX_WORKDIR, which } from "./local-comma
 import { spawnSession } from "./local-exec-session.js";
 import { readSandboxFile, writeSandboxFile } from "./local-files.js";
 import { startInit, stopInit } from "./local-init.js";
-import { cgroupLayout } from "./local-limits.js";
+import { cgroupsWritable } from "./local-limits.js";
 import { readLogs } from "./local-logs.js";
 import { toInfo } from "./local-info.js";
 import { isAlive } from "./local-proc.js";
@@ -59,21 +58,6 @@ export interface LocalBackendOptions {
 }
 
 const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-/** True when this process may create cgroups (probed once: mkdir + rmdir of a throwaway dir). */
-function cgroupsWritable(): boolean {
-  const layout = cgroupLayout();
-  if (layout === "none") return false;
-  const probe = layout === "v1" ? "/sys/fs/cgroup/pids/agentkernel-probe-" : "/sys/fs/cgroup/agentkernel-probe-";
-  const dir = `${probe}${process.pid}`;
-  try {
-    mkdirSync(dir);
-    rmdirSync(dir);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Creates the local backend. Throws BackendUnavailableError (with the install command) when bwrap is missing. */
 export function createLocalBackend(options: LocalBackendOptions = {}): Backend {

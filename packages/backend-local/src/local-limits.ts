@@ -1,5 +1,5 @@
 /** Resource limits with what the host offers: cgroup v1/v2 dirs where writable, else prlimit on the init and every exec. */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmdirSync } from "node:fs";
 import { mkdir, readFile, rmdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -29,6 +29,21 @@ export function cgroupLayout(): "v1" | "v2" | "none" {
   if (existsSync(join(CGROUP_ROOT, "memory", "memory.limit_in_bytes"))) return "v1";
   if (existsSync(join(CGROUP_ROOT, "cgroup.controllers"))) return "v2";
   return "none";
+}
+
+/** True when this process may create cgroups (probed once: mkdir + rmdir of a throwaway dir). */
+export function cgroupsWritable(): boolean {
+  const layout = cgroupLayout();
+  if (layout === "none") return false;
+  const probe = layout === "v1" ? "/sys/fs/cgroup/pids/agentkernel-probe-" : "/sys/fs/cgroup/agentkernel-probe-";
+  const dir = `${probe}${process.pid}`;
+  try {
+    mkdirSync(dir);
+    rmdirSync(dir);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Our own cgroup path for a controller (v1) or the unified one (v2, controller ""), from /proc/self/cgroup. */

@@ -23,7 +23,7 @@ describe("warm pool manager", () => {
     const info = await h.backend.get("hot-one");
     expect(info).toMatchObject({ name: "hot-one", status: "running", labels: { team: "ml" } });
     const out = await collectExec(await h.backend.exec("hot-one", { command: ["sh", "-c", "echo warm:$0", "ok"] }));
-    expect(out.stdout).toContain("warm:ok");
+    expect(Buffer.from(out.stdout).toString()).toContain("warm:ok");
     const taken = await h.backend.create({ name: "hot-one" }).catch((e: unknown) => e);
     expect(hasErrorCode(taken, "ALREADY_EXISTS")).toBe(true);
     await h.pool.release("hot-one");

@@ -1,6 +1,11 @@
 /** The Nomad warm-pool provider and the name records it shares with the backend. */
 export { type NameRecord, NameRecords, type StoredNameRecord } from "./name-records.js";
-export { createNomadWarmPool, type NomadWarmPoolOptions, type NomadWarmPoolProvider } from "./nomad-warm-pool.js";
+export {
+  createNomadWarmPool,
+  type NameHooks,
+  type NomadWarmPoolOptions,
+  type NomadWarmPoolProvider,
+} from "./nomad-warm-pool.js";
 export { claimDeadline, type ClaimRecord } from "./warm-pool-claim.js";
 export type { WarmPoolContext } from "./warm-pool-context.js";
 export {
@@ -20,3 +25,4 @@ export { buildWarmPoolJob, dispatchMeta, IMAGE_FROM_META } from "./warm-pool-job
 export { LOCK_TTL, type LockedResult } from "./warm-pool-lock.js";
 export { removeByName, resolveJobId } from "./warm-pool-remove.js";
 export { isWarmJobOf, type NameScope, readWarmJob, reserveColdName, warmOverlay } from "./warm-pool-backend.js";
+export { listClaimedSandboxes } from "./warm-pool-list.js";

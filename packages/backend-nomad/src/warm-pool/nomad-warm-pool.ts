@@ -1,9 +1,11 @@
 /** The Nomad WarmPoolProvider: parameterized parent per pool, dispatched `sleep infinity` children, cas=0 claims. */
 import { randomUUID } from "node:crypto";
-import type { WarmPoolProvider, WarmPoolSpec } from "@agentkernel/core";
-import type { NomadClient } from "../client/index.js";
+import type { SandboxInfo, WarmPoolProvider, WarmPoolSpec } from "@agentkernel/core";
+import type { JobInfo, NomadClient } from "../client/index.js";
 import type { JobBuilderSettings } from "../job-builder.js";
-import type { NameRecords } from "./name-records.js";
+import { NameRecords } from "./name-records.js";
+import { listClaimedSandboxes } from "./warm-pool-list.js";
+import { isWarmJobOf, readWarmJob, reserveColdName, warmOverlay } from "./warm-pool-backend.js";
 import { claimWarm } from "./warm-pool-claim.js";
 import { isLiveJob, listClaims, listJobs, purgeJob, type WarmPoolContext } from "./warm-pool-context.js";
 import { countWarmPool } from "./warm-pool-counts.js";
@@ -22,7 +24,8 @@ export interface NomadWarmPoolOptions {
   client: () => NomadClient;
   namespace: string | undefined;
   settings: JobBuilderSettings;
-  names: NameRecords;
+  /** Name records to share (default: built on the same client and namespace). */
+  names?: NameRecords;
   /** Idle deadline of a claimed sandbox without ttl/idle in its spec. Default 3600 s. */
   claimIdleSeconds?: number;
   /** Age after which a half-written claim counts as a crash leftover. Default 60 000 ms. */
@@ -31,10 +34,26 @@ export interface NomadWarmPoolOptions {
   onError?: (err: unknown) => void;
 }
 
+/** What nomad-backend.ts calls so every name goes through its name record (src/warm-pool/warm-pool-backend.ts). */
+export interface NameHooks {
+  /** Reserves a cold sandbox's name (cas=0) before its job is registered; the result frees it again. */
+  reserveCold(name: string, signal?: AbortSignal): Promise<() => Promise<void>>;
+  /** The claimed warm job behind `name`, if any (called when `agentkernel-<name>` does not exist). */
+  readWarmJob(name: string, signal?: AbortSignal): Promise<JobInfo | undefined>;
+  /** True when `job` is a warm child rather than `agentkernel-<name>`. */
+  isWarmJob(job: Pick<JobInfo, "ID">, name: string): boolean;
+  /** A warm child's SandboxInfo with the claimed name, labels and claim time. */
+  overlay(name: string, info: SandboxInfo, signal?: AbortSignal): Promise<SandboxInfo>;
+  /** Every claimed warm sandbox, for `list`. */
+  listClaimed(signal?: AbortSignal): Promise<SandboxInfo[]>;
+}
+
 /** The contract's provider plus what upkeep across replicas needs and the contract lacks (see README). */
 export interface NomadWarmPoolProvider extends WarmPoolProvider {
   /** Runs `fn` under the pool's Nomad Variable lock; `{ acquired: false }` when another replica holds it. */
   withUpkeepLock<T>(pool: WarmPoolSpec, fn: () => Promise<T>): Promise<LockedResult<T>>;
+  /** Name-record hooks for the backend. */
+  readonly names: NameHooks;
   /** How many children the in-memory index holds as claimable (for tests and debugging). */
   indexedWarm(pool: WarmPoolSpec): number;
   /** Stops the event-stream follower. */
@@ -65,11 +84,13 @@ export function createNomadWarmPool(options: NomadWarmPoolOptions): NomadWarmPoo
     namespace: options.namespace,
     ...(options.onError ? { onError: options.onError } : {}),
   });
+  const names = options.names ?? new NameRecords(options.client, options.namespace);
+  const scope = { names, client: options.client, namespace: options.namespace };
   const ctx: WarmPoolContext = {
     client: options.client,
     namespace: options.namespace,
     settings: options.settings,
-    names: options.names,
+    names,
     index,
     claimIdleSeconds: options.claimIdleSeconds ?? 3600,
     graceMs: options.graceMs ?? 60_000,
@@ -133,6 +154,14 @@ export function createNomadWarmPool(options: NomadWarmPoolOptions): NomadWarmPoo
     },
 
     withUpkeepLock: (pool, fn) => withUpkeepLock(ctx, pool, fn),
+
+    names: {
+      reserveCold: (name, signal) => reserveColdName(scope, name, signal),
+      readWarmJob: (name, signal) => readWarmJob(scope, name, signal),
+      isWarmJob: isWarmJobOf,
+      overlay: (name, info, signal) => warmOverlay(scope, name, info, signal),
+      listClaimed: (signal) => listClaimedSandboxes(ctx, signal),
+    },
 
     indexedWarm: (pool) => index.size(poolSlug(pool.key)),
 

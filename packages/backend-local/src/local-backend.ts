@@ -5,6 +5,7 @@ import {
   type Backend,
   type BackendCapabilities,
   CapabilityUnsupportedError,
+  hasErrorCode,
   type ExecRequest,
   type ExecSession,
   InvalidInputError,
@@ -191,8 +192,13 @@ export function createLocalBackend(options: LocalBackendOptions = {}): Backend {
 
     async remove(name) {
       const p = paths(name);
-      const init = await readInit(p);
-      if (init) await stopInit(init);
+      // Under the lock so a concurrent start cannot leave an init running in a deleted dir.
+      await withLock(p, async () => {
+        const init = await readInit(p);
+        if (init) await stopInit(init);
+      }).catch((error: unknown) => {
+        if (!hasErrorCode(error, "NOT_FOUND")) throw error;
+      });
       await removeDir(p);
     },
 

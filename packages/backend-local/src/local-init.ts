@@ -1,6 +1,6 @@
 /** Starts the sandbox's init process detached (it outlives the creating CLI), waits until it is set up, and stops it. */
 import { spawn } from "node:child_process";
-import { chownSync, closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { chownSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { BackendUnavailableError, InternalError, type Resources } from "@agentkernel/core";
@@ -34,8 +34,11 @@ function prepareRootDirs(paths: SandboxPaths, uid: number, gid: number): { tmp: 
   const tmp = join(paths.root, "tmp");
   const work = join(paths.root, "workspace");
   mkdirSync(paths.root, { recursive: true, mode: 0o700 });
-  mkdirSync(tmp, { recursive: true, mode: 0o700 });
-  mkdirSync(work, { recursive: true, mode: 0o700 });
+  for (const dir of [tmp, work]) {
+    // The sandbox owns these and could have swapped one for a symlink while it ran; bwrap would follow it.
+    if (lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink()) unlinkSync(dir);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
   if (isRoot()) {
     chownSync(paths.root, uid, gid);
     chownSync(tmp, uid, gid);

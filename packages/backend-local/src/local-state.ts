@@ -169,14 +169,14 @@ export async function removeDir(paths: SandboxPaths): Promise<void> {
 }
 
 /** Locks older than this are left over from a crashed process and may be broken. */
-const STALE_LOCK_MS = 60_000;
+const STALE_LOCK_MS = 30_000;
 
 /**
  * Runs `fn` holding the sandbox's lock dir (mkdir is atomic across processes), so two CLIs
  * starting or stopping one sandbox at once do not both spawn an init.
  */
 export async function withLock<T>(paths: SandboxPaths, fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 45_000;
   for (;;) {
     try {
       await mkdir(paths.lock);

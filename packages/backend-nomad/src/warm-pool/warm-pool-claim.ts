@@ -47,15 +47,50 @@ async function takeChild(ctx: WarmPoolContext, jobId: string, record: ClaimRecor
   }
 }
 
-/** When the index is not ready yet (first call, stream down), one direct listing seeds it for this pool. */
-async function seedIndex(ctx: WarmPoolContext, pool: WarmPoolSpec, signal?: AbortSignal): Promise<void> {
-  const { data } = await ctx.client().allocations.list({
+/** Running children of one pool, one small page at a time (for processes without a followed index). */
+const SEED_PAGE = 32;
+
+/** Where each pool's paging stands, per index (i.e. per provider), so claims do not re-walk pages already used. */
+const cursors = new WeakMap<object, Map<string, { next?: string; done: boolean }>>();
+
+function cursorOf(ctx: WarmPoolContext, slug: string): { next?: string; done: boolean } {
+  let bySlug = cursors.get(ctx.index);
+  if (!bySlug) {
+    bySlug = new Map();
+    cursors.set(ctx.index, bySlug);
+  }
+  let cursor = bySlug.get(slug);
+  // A walk that reached the end starts over for a new claim: new children may have been dispatched since.
+  if (!cursor || (cursor.done && ctx.index.size(slug) === 0)) {
+    cursor = { done: false };
+    bySlug.set(slug, cursor);
+  }
+  return cursor;
+}
+
+/**
+ * Without a ready index (a short-lived CLI process, or before the first bootstrap finishes) the candidates come
+ * from one small page of the pool's running allocations: cost stays constant whatever the pool size. The next
+ * page is fetched only when every candidate of this one was lost to other claimers.
+ */
+async function seedPage(
+  ctx: WarmPoolContext,
+  pool: WarmPoolSpec,
+  cursor: { next?: string; done: boolean },
+  signal?: AbortSignal,
+): Promise<void> {
+  if (cursor.done) return;
+  const { data, meta } = await ctx.client().allocations.list({
     // Slugs are [a-z0-9-] only, so they are safe inside the regular expression.
-    filter: `JobID matches "^agentkernel-warm-pool[.]${poolSlug(pool.key)}/"`,
+    filter: `JobID matches "^agentkernel-warm-pool[.]${poolSlug(pool.key)}/" and ClientStatus == "running"`,
     namespace: ctx.namespace,
+    perPage: SEED_PAGE,
+    ...(cursor.next ? { nextToken: cursor.next } : {}),
     signal,
   });
   for (const a of data) ctx.index.apply(a);
+  cursor.next = meta.nextToken;
+  cursor.done = !meta.nextToken;
 }
 
 /** The child's current allocation, if it can exec now. */
@@ -92,10 +127,10 @@ export async function claimWarm(
   signal?: AbortSignal,
 ): Promise<SandboxInfo | undefined> {
   validateSandboxName(spec.name);
-  ctx.index.start();
-  if (!(await ctx.index.waitReady(2_000))) await seedIndex(ctx, pool, signal);
   const slug = poolSlug(pool.key);
+  const cursor = cursorOf(ctx, slug);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (!ctx.index.isReady && ctx.index.size(slug) === 0) await seedPage(ctx, pool, cursor, signal);
     const candidate = ctx.index.pick(slug);
     if (!candidate) return undefined;
     const now = new Date();

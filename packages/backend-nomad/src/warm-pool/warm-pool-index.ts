@@ -215,10 +215,14 @@ export class WarmIndex {
       const delay = Math.min(10_000, 250 * 2 ** Math.min(failures, 6));
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, delay);
-        signal.addEventListener("abort", () => {
-          clearTimeout(t);
-          resolve();
-        });
+        signal.addEventListener(
+          "abort",
+          () => {
+            clearTimeout(t);
+            resolve();
+          },
+          { once: true },
+        );
       });
     }
   }

@@ -28,7 +28,9 @@ const only = values.only ? values.only.split(",").map((s) => s.trim().toUpperCas
 const log = (s) => process.stdout.write(`${s}\n`);
 
 log(`agentkernel bench — Nomad EMULATOR on loopback (a test double: absolute times are this machine's, not Nomad's)`);
-log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+);
 log(`scale ${scale}: iteration counts are scaled down to keep \`pnpm bench\` under ~5 minutes; BENCH_SCALE=3 for more`);
 
 const started = Date.now();
@@ -49,7 +51,14 @@ for (const id of only) {
     }
   } catch (err) {
     failures.push({ id, error: String(err?.stack ?? err) });
-    rows.push({ id, figure: `${id} did not complete`, value: null, goal: "completes", pass: false, note: String(err?.message ?? err) });
+    rows.push({
+      id,
+      figure: `${id} did not complete`,
+      value: null,
+      goal: "completes",
+      pass: false,
+      note: String(err?.message ?? err),
+    });
     log(`  ${id} FAILED: ${err?.stack ?? err}`);
   } finally {
     await emu.stop();

@@ -34,6 +34,13 @@ export async function runP4(ctx) {
   const growth = summary(rss);
   return [
     { id: "P4", figure: "exec stdout 256 MiB throughput", value: rate, unit: "MB/s", goal: "≥ 150", pass: rate.median >= 150 },
-    { id: "P4", figure: "exec stdout 256 MiB client peak RSS growth", value: growth, unit: "MiB", goal: "≤ 64", pass: growth.max <= 64 },
+    {
+      id: "P4",
+      figure: "exec stdout 256 MiB client peak RSS growth",
+      value: growth,
+      unit: "MiB",
+      goal: "≤ 64",
+      pass: growth.max <= 64,
+    },
   ];
 }

@@ -54,7 +54,14 @@ export async function runP5(ctx) {
   return [
     { id: "P5", figure: "upload 1 GiB (writeFile) throughput", value: summary(up), unit: "MB/s", goal: "succeeds", pass: true },
     { id: "P5", figure: "upload 1 GiB client peak RSS growth", value: ru, unit: "MiB", goal: "≤ 64", pass: ru.max <= 64 },
-    { id: "P5", figure: "download 1 GiB (readFile) throughput", value: summary(down), unit: "MB/s", goal: "succeeds", pass: true },
+    {
+      id: "P5",
+      figure: "download 1 GiB (readFile) throughput",
+      value: summary(down),
+      unit: "MB/s",
+      goal: "succeeds",
+      pass: true,
+    },
     { id: "P5", figure: "download 1 GiB client peak RSS growth", value: rd, unit: "MiB", goal: "≤ 64", pass: rd.max <= 64 },
   ];
 }

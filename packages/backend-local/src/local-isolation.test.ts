@@ -1,7 +1,7 @@
 /** Isolation is real: network off blocks loopback connects, writes outside the sandbox's own dirs fail, limits and caps hold. */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,8 +96,14 @@ describe("local backend isolation (real bwrap)", () => {
 
   it("enforces the memory limit when cgroups are writable", async () => {
     if (!backend.capabilities.resourceLimits) return; // prlimit-only hosts: covered by the README's honest table
-    await backend.create({ name: "iso-mem", resources: { memoryMB: 64 } });
-    await backend.start("iso-mem");
+    await backend.create({ name: "iso-mem", resources: { memoryMB: 64, vcpus: 0.5 } });
+    const info = await backend.start("iso-mem");
+    // The CPU quota and pids cap are written where the kernel enforces them.
+    const dirs = String(info.refs.cgroups).split(",");
+    const cpu = dirs.find((d) => d.includes("/cpu/"));
+    if (cpu) expect((await readFile(join(cpu, "cpu.cfs_quota_us"), "utf8")).trim()).toBe("50000");
+    const pids = dirs.find((d) => d.includes("/pids/"));
+    if (pids) expect((await readFile(join(pids, "pids.max"), "utf8")).trim()).toBe("1024");
     const hog = await run("iso-mem", [
       "python3",
       "-c",

@@ -73,10 +73,17 @@ describe("upkeep under faults", () => {
     const harness = h;
     const other = harness.replica();
     await Promise.all([harness.pool.start(), other.start()]);
+    // Sample until the pool is full, then keep sampling while both replicas keep running rounds.
     let most = 0;
-    const end = Date.now() + 2_500;
+    const sample = async () => {
+      const n = (await liveChildren(harness.client)).length;
+      most = Math.max(most, n);
+      return n;
+    };
+    await waitUntil(async () => (await sample()) === 5, "5 live children");
+    const end = Date.now() + 1_500;
     while (Date.now() < end) {
-      most = Math.max(most, (await liveChildren(harness.client)).length);
+      await sample();
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(most).toBe(5);

@@ -69,4 +69,22 @@ describe("warm pool manager", () => {
     await waitUntil(() => warmOf(h as PoolHarness)?.warm === 1, "1 warm beside 3 claimed");
     expect(warmOf(h)).toMatchObject({ warm: 1, claimed: 3, target: 3, max: 4 });
   });
+
+  it("drain stops upkeep; cleanup removes unclaimed warm sandboxes and keeps claimed ones", async () => {
+    h = await startPoolHarness({ targetSize: 2, maxSize: 4 });
+    const harness = h;
+    await harness.pool.start();
+    await waitUntil(async () => (await harness.pool.refresh()).perPool["alpine-3-20.moderate"]?.warm === 2, "2 warm");
+    expect((await harness.pool.acquire({ name: "keep-me" })).warm).toBe(true);
+    expect(await harness.pool.cleanup()).toBeGreaterThanOrEqual(1);
+    const rounds = harness.pool.stats().upkeep.rounds;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(harness.pool.stats().upkeep.rounds).toBe(rounds);
+    expect(await harness.provider.counts({ key: "alpine-3-20.moderate", image: "alpine:3.20", profile: "moderate" })).toEqual({
+      warm: 0,
+      pending: 0,
+      claimed: 1,
+    });
+    expect((await harness.backend.get("keep-me")).status).toBe("running");
+  });
 });

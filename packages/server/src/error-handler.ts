@@ -5,7 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /** Codes the HTTP edge adds for conditions that only exist here (body too large, queue full, wrong media type). */
-export type HttpEdgeCode = "PAYLOAD_TOO_LARGE" | "TOO_MANY_REQUESTS" | "UNSUPPORTED_MEDIA_TYPE" | "METHOD_NOT_ALLOWED";
+export type HttpEdgeCode = "PAYLOAD_TOO_LARGE" | "TOO_MANY_REQUESTS" | "UNSUPPORTED_MEDIA_TYPE";
 
 /** Every code a response body can carry. */
 export type ApiErrorCode = ErrorCode | HttpEdgeCode;
@@ -35,7 +35,6 @@ export const STATUS_BY_CODE: Readonly<Record<ApiErrorCode, ContentfulStatusCode>
   PAYLOAD_TOO_LARGE: 413,
   TOO_MANY_REQUESTS: 429,
   UNSUPPORTED_MEDIA_TYPE: 415,
-  METHOD_NOT_ALLOWED: 405,
 };
 
 /** The body of every error response. */
@@ -57,7 +56,6 @@ const EDGE_CODE_BY_STATUS: Partial<Record<number, ApiErrorCode>> = {
   400: "INVALID_INPUT",
   401: "UNAUTHORIZED",
   404: "NOT_FOUND",
-  405: "METHOD_NOT_ALLOWED",
   413: "PAYLOAD_TOO_LARGE",
   415: "UNSUPPORTED_MEDIA_TYPE",
   429: "TOO_MANY_REQUESTS",

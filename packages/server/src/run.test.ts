@@ -95,6 +95,16 @@ describe("/run/stream", () => {
     expect(await leftovers()).toEqual([]);
   });
 
+  it("a client that hangs up ends the command and the sandbox is removed", async () => {
+    const abort = new AbortController();
+    const res = await t.api("/run/stream", { method: "POST", json: { command: ["sleep", "120"] }, signal: abort.signal });
+    for await (const e of events(res)) if (e.event === "progress" && e.data.stage === "executing") break;
+    expect(await leftovers()).toHaveLength(1);
+    abort.abort();
+    for (let i = 0; i < 600 && (await leftovers()).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await leftovers()).toEqual([]);
+  });
+
   it("ends with an error event when the run fails after the stream started", async () => {
     const res = await t.api("/run/stream", { method: "POST", json: { command: ["true"], memory_mb: 900_000 } });
     const seen = await readSse(res);

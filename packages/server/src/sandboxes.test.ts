@@ -93,6 +93,26 @@ describe("error statuses", () => {
     await expectError(await t.api("/sandboxes?label=novalue"), 400, "INVALID_INPUT");
   });
 
+  it("415 for a body in a media type the route does not take", async () => {
+    const res = await t.api("/sandboxes", { method: "POST", body: "name=x", headers: { "content-type": "text/plain" } });
+    await expectError(res, 415, "UNSUPPORTED_MEDIA_TYPE");
+  });
+
+  it("502 when the backend's exec stream breaks mid-way", async () => {
+    await t.api("/sandboxes", { method: "POST", json: { name: "cut" } });
+    nomad.inject({ type: "exec", execCutAfterBytes: 64, execEnding: "drop" });
+    try {
+      const res = await t.api("/sandboxes/cut/exec", {
+        method: "POST",
+        json: { command: ["sh", "-c", "head -c 100000 /dev/zero; sleep 1"] },
+      });
+      await expectError(res, 502, "STREAM_INTERRUPTED");
+    } finally {
+      nomad.inject({ type: "clear" });
+    }
+    await t.api("/sandboxes/cut", { method: "DELETE" });
+  });
+
   it("404 for unknown routes and sandboxes", async () => {
     await expectError(await t.api("/nope"), 404, "NOT_FOUND");
     await expectError(await t.api("/sandboxes/ghost/exec", { method: "POST", json: { command: ["true"] } }), 404, "NOT_FOUND");

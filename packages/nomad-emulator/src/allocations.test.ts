@@ -165,6 +165,15 @@ describe("placement failures", () => {
     expect(arr((await get("/v1/evaluations?job=too-big")).json).length).toBe(2);
   });
 
+  test("stopping a job with a blocked eval cancels it and the job is dead", async () => {
+    const evs = arr((await get("/v1/job/too-big/evaluations")).json);
+    const blocked = evs.find((e) => e.Status === "blocked");
+    expect(blocked).toBeDefined();
+    await call(nomad.address, "DELETE", "/v1/job/too-big");
+    await waitFor(async () => obj((await get("/v1/job/too-big")).json).Status === "dead", "dead");
+    expect(obj((await get(`/v1/evaluation/${blocked?.ID}`)).json).Status).toBe("canceled");
+  });
+
   test("404 texts for evals and allocs", async () => {
     expect((await get("/v1/evaluation/00000000-0000-0000-0000-000000000000")).text).toBe("eval not found");
     expect((await get("/v1/allocation/00000000-0000-0000-0000-000000000000")).text).toBe("alloc not found");

@@ -180,6 +180,16 @@ export class Scheduler {
         }
       }
       const wasBlocked = ev.Status === "blocked";
+      // One blocked eval per job: a newer eval supersedes it (it re-blocks below if placement still fails).
+      if (!wasBlocked) {
+        for (const other of this.state.evalsOf(ev.Namespace, ev.JobID)) {
+          if (other.Status !== "blocked") continue;
+          other.Status = "canceled";
+          other.ModifyIndex = index;
+          other.ModifyTime = nowNs();
+          this.publishEval(other, "EvaluationUpdated");
+        }
+      }
       ev.ModifyIndex = index;
       ev.ModifyTime = nowNs();
       ev.SnapshotIndex = index - 1;

@@ -18,6 +18,8 @@ import { registerRunRoutes } from "./routes/run.js";
 import { registerSandboxRoutes } from "./routes/sandboxes.js";
 import type { AppEnv, ServerDeps } from "./server-context.js";
 
+const QUIET_ROUTES: ReadonlySet<string> = new Set(["/health", "/ready", "/metrics"]);
+
 /** Options of createApp besides the dependencies. */
 export interface AppOptions {
   /** Required key; undefined = no auth (startServer decides when that is allowed). */
@@ -51,7 +53,10 @@ export function createApp(deps: ServerDeps, options: AppOptions = {}): OpenAPIHo
     const seconds = (performance.now() - started) / 1000;
     deps.metrics.httpRequests.inc(labels);
     deps.metrics.httpDuration.observe(labels, seconds);
-    log.info({ method: c.req.method, path: c.req.path, route, status: c.res.status, ms: Math.round(seconds * 1000) }, "request");
+    const line = { method: c.req.method, path: c.req.path, route, status: c.res.status, ms: Math.round(seconds * 1000) };
+    // Probes and scrapes arrive every few seconds from every orchestrator; they would drown the useful lines.
+    if (QUIET_ROUTES.has(route) && c.res.status < 400) log.debug(line, "request");
+    else log.info(line, "request");
   });
 
   // JSON bodies are bounded here; raw uploads are counted while they stream (routes/files.ts).

@@ -25,7 +25,10 @@ export interface ServerLimits {
   maxBatchConcurrency: number;
   /** Runs in one batch (default 256). */
   maxBatchSize: number;
-  /** How long shutdown waits for in-flight requests before aborting them (default 30 s). */
+  /**
+   * How long shutdown waits for in-flight requests before aborting them (default 25 s: the Nomad job's
+   * kill_timeout is 30 s, and the aborted runs still need a moment to remove their sandboxes).
+   */
   shutdownGraceMs: number;
 }
 
@@ -40,7 +43,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxQueuedExecs: 1024,
   maxBatchConcurrency: 8,
   maxBatchSize: 256,
-  shutdownGraceMs: 30_000,
+  shutdownGraceMs: 25_000,
 };
 
 /** A counting semaphore whose waiters are bounded: a full queue is refused at once (429) rather than piling up. */

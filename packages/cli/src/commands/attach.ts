@@ -5,6 +5,7 @@ import { attachShell } from "../services/attach.js";
 
 export default class Attach extends BaseCommand<typeof Attach> {
   static override summary = "Open an interactive shell in a running sandbox.";
+  static override enableJsonFlag = false;
   static override examples = ["<%= config.bin %> attach my-sandbox", "<%= config.bin %> attach my-sandbox --shell /bin/bash"];
   static override args = { name: Args.string({ required: true, description: "sandbox name" }) };
   static override flags = { shell: Flags.string({ description: "shell to start", default: "/bin/sh" }) };

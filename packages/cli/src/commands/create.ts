@@ -2,6 +2,7 @@
 import { Args, Flags } from "@oclif/core";
 import { BaseCommand } from "../base-command.js";
 import { createSandbox } from "../services/lifecycle.js";
+import { parseVcpus } from "../services/parse-input.js";
 
 export default class Create extends BaseCommand<typeof Create> {
   static override summary = "Create a sandbox (not started).";
@@ -13,7 +14,7 @@ export default class Create extends BaseCommand<typeof Create> {
   static override args = { name: Args.string({ required: true, description: "sandbox name (a-z, 0-9, -)" }) };
   static override flags = {
     image: Flags.string({ description: "image to start from (default: sandbox.base_image)" }),
-    vcpus: Flags.custom<number>({ description: "virtual CPUs", parse: async (v) => Number(v), exclusive: ["cpu"] })(),
+    vcpus: Flags.custom<number>({ description: "virtual CPUs, e.g. 2 or 0.5", parse: parseVcpus, exclusive: ["cpu"] })(),
     cpu: Flags.integer({ description: "CPU in MHz (Nomad cpu)", min: 1, exclusive: ["vcpus"] }),
     memory: Flags.integer({ description: "memory limit in MB", min: 16 }),
     profile: Flags.option({ options: ["permissive", "moderate", "restrictive"] as const, description: "security profile" })(),

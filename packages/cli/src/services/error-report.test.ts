@@ -1,5 +1,5 @@
 // Error rendering: one line with the code, JSON shape, secrets scrubbed, stacks only in the detail.
-import { NotFoundError } from "@agentkernel/core";
+import { InvalidInputError, NotFoundError } from "@agentkernel/core";
 import { describe, expect, it } from "vitest";
 import { debugEnabled, errorJson, formatErrorLine, reportError, scrubSecrets } from "./error-report.js";
 
@@ -33,5 +33,26 @@ describe("error report", () => {
     expect(debugEnabled({ DEBUG: "*" })).toBe(true);
     expect(debugEnabled({ DEBUG: "other" })).toBe(false);
     expect(debugEnabled({})).toBe(false);
+  });
+
+  it("keeps oclif parse errors on one line and unwraps flag-parser errors", () => {
+    const multi = Object.assign(
+      new Error(
+        "The following errors occurred:\n  --cpu=1 cannot also be provided when using --vcpus\nSee more help with --help",
+      ),
+      {
+        oclif: { exit: 2 },
+      },
+    );
+    expect(reportError(multi).message).toBe(
+      "The following errors occurred: --cpu=1 cannot also be provided when using --vcpus; see --help for usage",
+    );
+    const wrapped = new InvalidInputError('--vcpus: "0" is not a positive number');
+    wrapped.message = `Parsing --vcpus \n\t${wrapped.message}\nSee more help with --help`;
+    expect(reportError(wrapped)).toMatchObject({
+      code: "INVALID_INPUT",
+      message: '--vcpus: "0" is not a positive number',
+      exitCode: 2,
+    });
   });
 });

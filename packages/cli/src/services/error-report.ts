@@ -20,11 +20,21 @@ export function scrubSecrets(text: string, secrets: readonly (string | undefined
   return out;
 }
 
+// oclif rewrites a flag parser's error as "Parsing --flag \n\t<message>\nSee more help with --help": keep <message>.
+const OCLIF_PARSE_WRAPPER = /^Parsing --\S+\s*\n\t([\s\S]*)\nSee more help with --help$/;
+
 function messageOf(error: unknown): string {
-  if (AgentkernelError.isInstance(error)) return error.message;
+  if (AgentkernelError.isInstance(error)) return error.message.replace(OCLIF_PARSE_WRAPPER, "$1");
   const code = errorCodeOf(error);
   const text = error instanceof Error ? error.message : String(error);
-  if (code === "INVALID_INPUT") return `${text.split("\n")[0]}; see --help for usage`;
+  if (code === "INVALID_INPUT") {
+    // oclif's parse errors span lines ("The following errors occurred:\n  --cpu cannot also be provided…"): keep one line.
+    const lines = text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l !== "" && !/^See more help with/.test(l));
+    return `${lines.join(" ").replace(/:\s*$/, "")}; see --help for usage`;
+  }
   // Anything that is not a core error is a bug in agentkernel, not something the user did.
   return `internal error: ${text}; rerun with --verbose and report it`;
 }

@@ -54,3 +54,11 @@ export function parseEnvFlags(pairs: readonly string[] | undefined): Record<stri
 export function parseLabelFlags(pairs: readonly string[] | undefined): Record<string, string> {
   return parseKeyValues(pairs, "label", { pattern: /^[A-Za-z0-9_.-]{1,63}$/, rule: "1–63 of A-Z a-z 0-9 _ . -" });
 }
+
+/** `--vcpus`: a positive decimal number such as `2` or `0.5`. */
+export async function parseVcpus(input: string): Promise<number> {
+  const value = /^\d+(\.\d+)?$/.test(input.trim()) ? Number(input) : Number.NaN;
+  if (!(value > 0))
+    throw new InvalidInputError(`--vcpus: ${JSON.stringify(input)} is not a positive number; e.g. --vcpus 2 or --vcpus 0.5`);
+  return value;
+}

@@ -169,4 +169,25 @@ describe("services against the nomad emulator", () => {
       project.cleanup();
     }
   });
+
+  it("another machine with no hints lists the sandbox (Nomad is the source of truth) and execs through the provider", async () => {
+    await createSandbox(ctx, { name: "svc-shared" });
+    await startSandbox(ctx, "svc-shared");
+    const other = tempHome();
+    try {
+      // Provider local, but NOMAD_ADDR is configured: list asks both backends.
+      const { ctx: viewer } = await testContext(other, undefined, { NOMAD_ADDR: nomad.address });
+      const seen = (await listSandboxes(viewer)).sandboxes.find((s) => s.name === "svc-shared");
+      expect(seen).toMatchObject({ backend: "nomad", status: "running" });
+      await viewer.close();
+      const { ctx: worker } = await testContext(other, undefined, { NOMAD_ADDR: nomad.address, AGENTKERNEL_PROVIDER: "nomad" });
+      const streams = io();
+      expect(await execInSandbox(worker, { name: "svc-shared", command: ["echo", "from elsewhere"] }, streams)).toBe(0);
+      expect(streams.stdout.buffer.toString()).toBe("from elsewhere\n");
+      await worker.close();
+    } finally {
+      other.cleanup();
+      await removeSandbox(ctx, "svc-shared", true);
+    }
+  });
 });

@@ -24,7 +24,7 @@ export function tempHome(): { dir: string; env: NodeJS.ProcessEnv; cleanup: () =
 /** A context for `backend` with `env` added to the temp home's env. */
 export async function testContext(
   home: { dir: string; env: NodeJS.ProcessEnv },
-  backend: BackendId,
+  backend: BackendId | undefined,
   env: NodeJS.ProcessEnv = {},
   signal?: AbortSignal,
 ) {
@@ -32,7 +32,7 @@ export async function testContext(
   const ctx = await CliContext.load({
     cwd: home.dir,
     env: { ...home.env, ...env },
-    backend,
+    ...(backend ? { backend } : {}),
     warn: (m) => warnings.push(m),
     ...(signal ? { signal } : {}),
   });

@@ -1,0 +1,35 @@
+// A server process with a warm pool on a Nomad backend (the emulator): R3/R5/R7 start two or more of these.
+// argv[2] = JSON { nomadAddr, apiKey?, target, max, upkeepMs? }; the token comes from NOMAD_TOKEN like in production.
+import { createNomadBackend } from "@agentkernel/backend-nomad";
+import { poolKey } from "@agentkernel/core";
+import { createWarmPool } from "@agentkernel/pool";
+import { startServer } from "@agentkernel/server";
+import { warmProviderFor } from "./warm-provider.mjs";
+
+const opts = JSON.parse(process.argv[2] ?? "{}");
+const token = process.env.NOMAD_TOKEN;
+const backend = createNomadBackend({
+  config: { address: opts.nomadAddr },
+  driver: { driver: "raw_exec", allowUnisolated: true },
+  onWarning: () => undefined,
+  blockingWaitMs: 2_000,
+  startTimeoutMs: 60_000,
+});
+const { provider, close } = await warmProviderFor(backend, opts.nomadAddr, token);
+const image = "alpine:3.20";
+const pool = createWarmPool({
+  backend,
+  provider,
+  pools: [{ key: poolKey(image, "moderate"), image, profile: "moderate" }],
+  targetSize: opts.target ?? 0,
+  maxSize: opts.max ?? 1,
+  upkeepIntervalMs: opts.upkeepMs ?? 500,
+  backoffBaseMs: 100,
+});
+await pool.start();
+const server = await startServer({ backend, pool, port: 0, apiKey: opts.apiKey, shutdownOn: ["SIGTERM"] });
+process.send?.({ url: server.url });
+await server.closed;
+await close();
+await backend.close?.();
+process.exit(0);

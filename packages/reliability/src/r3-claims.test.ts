@@ -1,0 +1,156 @@
+// R3: two server processes, concurrent warm claims (POST /run with fast) against one pool: zero duplicate claims.
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { createNomadBackend } from "@agentkernel/backend-nomad";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type PoolServer, startPoolServer } from "./pool-server.js";
+import { type Emulator, emulator, waitUntil } from "./reliability-harness.js";
+import { count, report } from "./reliability-scale.js";
+
+const POOL_SIZE = count(10, 50);
+const CLAIMS = count(40, 500);
+const API_KEY = "r3-key-0123456789abcdef";
+
+/**
+ * Through the servers only once createNomadBackend exposes `warmPool`: before that a claimed name does not resolve
+ * through the backend (exec says "does not exist"), so the claims run in two plain processes on the provider instead.
+ */
+const WIRED =
+  createNomadBackend({ config: { address: "http://127.0.0.1:1" }, driver: { driver: "exec" } }).warmPool !== undefined;
+
+let nomad: Emulator;
+const servers: PoolServer[] = [];
+
+beforeAll(async () => {
+  // One roomy node: the default 4 GHz node fits only 8 sandboxes of 500 MHz.
+  nomad = await emulator({ isolation: "none", nodes: [{ cpuMHz: 10_000_000, memoryMB: 10_000_000 }] });
+  for (let i = 0; i < (WIRED ? 2 : 1); i++) {
+    servers.push(
+      await startPoolServer({ nomadAddr: nomad.address, apiKey: API_KEY, target: POOL_SIZE, max: POOL_SIZE, upkeepMs: 300 }),
+    );
+  }
+});
+
+afterAll(async () => {
+  for (const s of servers) await s.stop();
+  await nomad?.stop();
+});
+
+interface RunView {
+  sandbox: string;
+  warm: boolean;
+  exit_code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(server: PoolServer): Promise<{ status: number; data?: RunView; error?: string }> {
+  const res = await fetch(`${server.url}/run`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": API_KEY },
+    // mkdir is atomic: a second claimer of the same allocation fails here even if the IDs were never compared.
+    body: JSON.stringify({ fast: true, command: ["sh", "-c", 'mkdir "$NOMAD_ALLOC_DIR/claimed" && echo "$NOMAD_ALLOC_ID"'] }),
+  });
+  const text = await res.text();
+  if (!res.ok) return { status: res.status, error: text.slice(0, 300) };
+  return { status: res.status, data: (JSON.parse(text) as { data: RunView }).data };
+}
+
+const CLAIMER = fileURLToPath(new URL("./__fixtures__/claimer.mjs", import.meta.url));
+
+interface ClaimResult {
+  name: string;
+  refs?: Record<string, string>;
+  none?: boolean;
+  error?: string;
+}
+
+/** Two processes fire CLAIMS/2 concurrent claims each at the same moment; returns every result. */
+async function claimFromTwoProcesses(): Promise<ClaimResult[]> {
+  const children = [0, 1].map((i) =>
+    fork(CLAIMER, [JSON.stringify({ nomadAddr: nomad.address, claims: CLAIMS / 2, prefix: `r3-p${i}` })], {
+      execArgv: [],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    }),
+  );
+  const ready = children.map((c) => new Promise<void>((r) => c.on("message", (m: { ready?: boolean }) => m.ready && r())));
+  await Promise.all(ready);
+  const results = children.map(
+    (c) => new Promise<ClaimResult[]>((r) => c.on("message", (m: { results?: ClaimResult[] }) => m.results && r(m.results))),
+  );
+  for (const c of children) c.send("go");
+  const all = (await Promise.all(results)).flat();
+  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode === null ? c.once("exit", r) : r(null)))));
+  return all;
+}
+
+/** Waits until the first server's pool reports POOL_SIZE warm sandboxes (read from Nomad by upkeep). */
+async function waitForWarm(): Promise<void> {
+  await waitUntil(
+    async () => {
+      const res = await fetch(`${servers[0]?.url}/pool`, { headers: { "x-api-key": API_KEY } });
+      const text = JSON.stringify(await res.json());
+      return [...text.matchAll(/"warm":(\d+)/g)].some((m) => Number(m[1]) >= POOL_SIZE);
+    },
+    `${POOL_SIZE} warm sandboxes`,
+    120_000,
+  );
+}
+
+describe("R3 concurrent claims across two processes", () => {
+  it.runIf(!WIRED)(
+    `${CLAIMS} concurrent claims from two processes against a ${POOL_SIZE}-allocation pool: no duplicates`,
+    async () => {
+      await waitForWarm();
+      const results = await claimFromTwoProcesses();
+      const got = results.filter((r) => r.refs);
+      const keys = got.map((r) => JSON.stringify([r.refs?.jobId, r.refs?.allocId]));
+      const dup = keys.filter((k, i) => keys.indexOf(k) !== i);
+      const errors = results.filter((r) => r.error);
+      report("R3 claims (two provider processes; server wiring not landed)", {
+        processes: 2,
+        claims: CLAIMS,
+        pool: POOL_SIZE,
+        claimed: got.length,
+        none: results.filter((r) => r.none).length,
+        errors: errors.length,
+        duplicates: dup.length,
+      });
+      expect(dup).toEqual([]);
+      expect(got.length).toBeGreaterThan(0);
+      expect(got.length).toBeLessThanOrEqual(POOL_SIZE);
+      expect(errors.map((e) => e.error)).toEqual([]);
+    },
+  );
+
+  it.runIf(WIRED)(`${CLAIMS} concurrent runs against a ${POOL_SIZE}-allocation pool hand no allocation out twice`, async () => {
+    await waitForWarm();
+    const results = await Promise.all(Array.from({ length: CLAIMS }, (_, i) => run(servers[i % 2] as PoolServer)));
+    const ok = results.filter((r) => r.data);
+    const failed = results.filter((r) => !r.data);
+    const allocIds = ok.map((r) => r.data?.stdout.trim() ?? "");
+    const dupAllocs = allocIds.filter((id, i) => allocIds.indexOf(id) !== i);
+    const names = ok.map((r) => r.data?.sandbox ?? "");
+    const dupNames = names.filter((n, i) => names.indexOf(n) !== i);
+    const mkdirFailed = ok.filter((r) => r.data?.exit_code !== 0);
+    const warm = ok.filter((r) => r.data?.warm).length;
+    report("R3 claims", {
+      servers: 2,
+      claims: CLAIMS,
+      pool: POOL_SIZE,
+      ok: ok.length,
+      warmHits: warm,
+      coldFallbacks: ok.length - warm,
+      errors: failed.length,
+      duplicateAllocs: dupAllocs.length,
+      duplicateNames: dupNames.length,
+      secondClaimerSeen: mkdirFailed.length,
+    });
+    expect(dupAllocs).toEqual([]);
+    expect(dupNames).toEqual([]);
+    expect(mkdirFailed.map((r) => r.data)).toEqual([]);
+    // Every run either succeeded or failed with a clear HTTP error (a 429 when the queue is full is fine).
+    for (const f of failed) expect(f.status, f.error).toBeGreaterThanOrEqual(400);
+    expect(warm, "some claims must have come warm, or the test proved nothing").toBeGreaterThan(0);
+  });
+});

@@ -89,6 +89,18 @@ describe("websocket exec", () => {
     expect(s.frames.at(-1)).toEqual({ type: "exit", exit_code: 6 });
   });
 
+  it("attaches an interactive shell (stdin, resize frames, exit code)", async () => {
+    expect(backend.capabilities.attach).toBe(true);
+    const s = await connect("wsbox");
+    send(s, { type: "start", attach: true, shell: "/bin/sh", tty: { rows: 30, cols: 100 } });
+    send(s, { type: "resize", rows: 40, cols: 120 });
+    send(s, { type: "stdin", data: "echo attached; exit 3\n" });
+    expect((await s.closed).code).toBe(1000);
+    expect(s.frames[0]).toEqual({ type: "started" });
+    expect(s.stdout()).toContain("attached");
+    expect(s.frames.at(-1)).toEqual({ type: "exit", exit_code: 3 });
+  });
+
   it("kill ends a long command", async () => {
     const s = await connect("wsbox");
     send(s, { type: "start", command: ["sleep", "60"] });

@@ -98,7 +98,9 @@ class WsExec {
     if (frame.attach === true) {
       const attach = backend.attach?.bind(backend);
       if (!attach || !backend.capabilities.attach)
-        throw new CapabilityUnsupportedError(`backend ${backend.backendId} cannot attach`);
+        throw new CapabilityUnsupportedError("attach; send a start frame with a command and tty instead", {
+          backend: backend.backendId,
+        });
       const size = typeof tty === "object" ? tty : undefined;
       this.session = await attach(this.name, {
         signal: this.signal,

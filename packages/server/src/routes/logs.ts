@@ -37,11 +37,11 @@ export function registerLogRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): v
     const follow = ["true", "1"].includes(c.req.valid("query").follow ?? "false");
     const read = backend.logs?.bind(backend);
     if (!read || !backend.capabilities.logs) {
-      throw new CapabilityUnsupportedError(`backend ${backend.backendId} does not keep sandbox logs`);
+      throw new CapabilityUnsupportedError("sandbox logs", { backend: backend.backendId });
     }
     if (follow) {
       if (!backend.capabilities.logsFollow) {
-        throw new CapabilityUnsupportedError(`backend ${backend.backendId} cannot follow logs; omit follow`);
+        throw new CapabilityUnsupportedError("following logs; omit follow", { backend: backend.backendId });
       }
       // Fail before the 200 when the sandbox is missing, so the status code says so.
       await backend.get(name, { signal: c.get("signal") });

@@ -15,6 +15,8 @@ export interface ServerLimits {
   maxOutputBytes: number;
   /** Deadline of non-streaming requests (default 10 min). An exec's own `timeout_ms` may be shorter. */
   requestTimeoutMs: number;
+  /** Longest a client may take to send a whole request, body included (default 15 min; slow-body guard). */
+  receiveTimeoutMs: number;
   /** Longest `timeout_ms` a client may ask for (default 1 h). */
   maxExecTimeoutMs: number;
   /** Commands running at once across exec, run, batch and WebSocket exec (default 64). */
@@ -38,6 +40,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxJsonFileBytes: 8 * 1024 * 1024,
   maxOutputBytes: 16 * 1024 * 1024,
   requestTimeoutMs: 600_000,
+  receiveTimeoutMs: 900_000,
   maxExecTimeoutMs: 3_600_000,
   maxConcurrentExecs: 64,
   maxQueuedExecs: 1024,

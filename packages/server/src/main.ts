@@ -74,9 +74,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       resolve(s);
     });
   });
-  // Slow-loris guard: headers must arrive promptly; bodies and streams are bounded by the route limits instead.
+  // Slow-loris guards: headers within 30 s, the whole request (a big upload included) within receiveTimeoutMs.
+  // Node's requestTimeout covers only receiving the request, so long execs and streams are not cut by it.
   server.headersTimeout = 30_000;
-  server.requestTimeout = 0;
+  server.requestTimeout = limits.receiveTimeoutMs;
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   if (!apiKey) logger.warn({ host }, "API key auth is OFF (loopback or --insecure-no-auth)");

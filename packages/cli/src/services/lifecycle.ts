@@ -1,5 +1,6 @@
 /** Sandbox lifecycle services (create, start, stop, remove, status, list): all the logic behind the thin commands. */
 import {
+  type Backend,
   ConflictError,
   parseSandboxSpec,
   type Resources,
@@ -80,7 +81,7 @@ function withSignal(ctx: CliContext): { signal?: AbortSignal } {
 async function onSandbox<T>(
   ctx: CliContext,
   name: string,
-  fn: (backend: Awaited<ReturnType<CliContext["backend"]>>) => Promise<T>,
+  fn: (backend: Backend) => Promise<T>,
 ) {
   validateSandboxName(name);
   const { backend } = await ctx.backendFor(name);

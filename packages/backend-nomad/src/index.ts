@@ -29,3 +29,14 @@ export { GROUP_NAME, JOB_PREFIX, jobIdFor, MANAGED_FILTER, TASK_NAME } from "./j
 export { BACKEND_ID, createNomadBackend, type NomadBackendOptions } from "./nomad-backend.js";
 export { explainAllocMetric, explainFailedPlacement } from "./placement.js";
 export { PROFILE_HARDENING, type ProfileHardening } from "./profiles.js";
+export {
+  claimPath,
+  createNomadWarmPool,
+  type NameHooks,
+  namePath,
+  type NomadWarmPoolOptions,
+  type NomadWarmPoolProvider,
+  parentJobId,
+  poolSlug,
+  WARM_JOB_PREFIX,
+} from "./warm-pool/index.js";

@@ -38,6 +38,7 @@ import { mergeLogs } from "./nomad-logs.js";
 import { isMissingJob, startSandbox } from "./nomad-start.js";
 import { currentAlloc, isExecReady, sandboxInfo, statusFromAlloc, statusFromSummary } from "./sandbox-status.js";
 import { decodeSpecFiles, META_FILES } from "./spec-files.js";
+import { createNomadWarmPool } from "./warm-pool/index.js";
 
 export type { NomadBackendOptions } from "./nomad-backend-options.js";
 
@@ -60,6 +61,8 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
     return client;
   };
   const where = (name: string) => `sandbox "${name}"`;
+  // Warm pool (src/warm-pool/): its name records make names atomic for warm and cold alike and resolve claimed ones.
+  const warm = createNomadWarmPool({ client: nomad, namespace, settings });
   const capabilities: BackendCapabilities = {
     tty: true,
     attach: true,
@@ -69,7 +72,7 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
     networkIsolation: true,
     readOnlyRoot: settings.driver.driver === "docker",
     resourceLimits: true,
-    warmPool: false,
+    warmPool: true,
     shared: true,
   };
 
@@ -79,18 +82,20 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
       return (await nomad().jobs.info(jobIdFor(name), { namespace, signal })).data;
     } catch (err) {
       if (isMissingJob(err)) {
+        const claimed = await warm.names.readWarmJob(name, signal);
+        if (claimed) return claimed;
         throw new NotFoundError(`${where(name)} does not exist; create it first`, { backend: BACKEND_ID, cause: err });
       }
       throw err;
     }
   };
-  const allocsOf = async (name: string, signal?: AbortSignal): Promise<AllocationListStub[]> =>
-    (await nomad().jobs.allocations(jobIdFor(name), { namespace, signal })).data;
+  const allocsOf = async (jobId: string, signal?: AbortSignal): Promise<AllocationListStub[]> =>
+    (await nomad().jobs.allocations(jobId, { namespace, signal })).data;
 
   /** The running allocation, looked up on every call (a rescheduled or lost one is never reused). */
   const runningAlloc = async (name: string, signal?: AbortSignal): Promise<AllocationListStub> => {
     const job = await readJob(name, signal);
-    const alloc = job.Stop ? undefined : currentAlloc(await allocsOf(name, signal));
+    const alloc = job.Stop ? undefined : currentAlloc(await allocsOf(job.ID, signal));
     if (!alloc || !isExecReady(alloc)) {
       const { status, detail } = statusFromAlloc(job, alloc);
       throw new NotRunningError(`${where(name)} is ${status}${detail ? ` (${detail})` : ""}; start it first`, {
@@ -129,10 +134,12 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
         });
       }
       const job = buildSandboxJob(spec, settings, { stop: true, createdAt: new Date() });
+      const unreserve = await warm.names.reserveCold(spec.name, opts.signal);
       try {
         // Check-and-set "only if new": a taken name fails atomically, across processes and machines.
         await nomad().jobs.register(job as NomadJob, { namespace, enforceIndex: true, jobModifyIndex: 0, signal: opts.signal });
       } catch (err) {
+        await unreserve();
         const cause = (err as { cause?: unknown }).cause ?? err;
         if (cause instanceof NomadResponseError && /job already exists/.test(cause.body)) {
           throw new AlreadyExistsError(`${where(spec.name)} already exists; pick another name or remove it first`, {
@@ -147,6 +154,8 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
 
     async start(name, opts = {}) {
       validateSandboxName(name);
+      // A claimed warm sandbox was started by its pool; a stopped one cannot be placed again (remove, create anew).
+      if (await warm.names.readWarmJob(name, opts.signal)) return backend.get(name, opts);
       const alloc = await startSandbox(
         { client: nomad(), namespace, driver: settings.driver.driver, datacenters: settings.datacenters, ...resolved },
         name,
@@ -165,7 +174,7 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
           failed(`could not write spec file ${JSON.stringify(file.path)}: ${(err as Error).message}`, err),
         );
       }
-      const current = currentAlloc(await allocsOf(name, opts.signal));
+      const current = currentAlloc(await allocsOf(job.ID, opts.signal));
       const info = sandboxInfo(job, statusFromAlloc(job, current), current, BACKEND_ID);
       // The main process may die right after Nomad reported it started: that is a failed start.
       if (info.status !== "running") await failed(`failed right after starting (${info.status}: ${info.statusDetail ?? ""})`);
@@ -173,21 +182,22 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
     },
 
     async stop(name, opts = {}) {
-      await readJob(name, opts.signal);
+      const job = await readJob(name, opts.signal);
       // Deregister without purge: the spec stays and start() re-registers it.
-      await nomad().jobs.deregister(jobIdFor(name), { namespace, signal: opts.signal });
+      await nomad().jobs.deregister(job.ID, { namespace, signal: opts.signal });
     },
 
     async remove(name, opts = {}) {
       validateSandboxName(name);
-      // Purge is idempotent in Nomad: deleting a missing job answers 200.
-      await nomad().jobs.deregister(jobIdFor(name), { namespace, purge: true, signal: opts.signal });
+      // Purges the job (cold or claimed warm; idempotent), then its claim and name records.
+      await warm.release(name, opts);
     },
 
     async get(name, opts = {}) {
       const job = await readJob(name, opts.signal);
-      const alloc = currentAlloc(await allocsOf(name, opts.signal));
-      return sandboxInfo(job, statusFromAlloc(job, alloc), alloc, BACKEND_ID);
+      const alloc = currentAlloc(await allocsOf(job.ID, opts.signal));
+      const info = sandboxInfo(job, statusFromAlloc(job, alloc), alloc, BACKEND_ID);
+      return warm.names.isWarmJob(job, name) ? warm.names.overlay(name, info, opts.signal) : info;
     },
 
     async list(opts = {}) {
@@ -199,8 +209,9 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
         perPage: resolved.listPageSize,
         signal: opts.signal,
       });
-      for await (const stub of pages) {
-        const info = sandboxInfo(stub, { status: statusFromSummary(stub) }, undefined, BACKEND_ID);
+      const claimed = await warm.names.listClaimed(opts.signal);
+      for await (const stub of pages) claimed.push(sandboxInfo(stub, { status: statusFromSummary(stub) }, undefined, BACKEND_ID));
+      for (const info of claimed) {
         const wanted = Object.entries(opts.labels ?? {}).every(([k, v]) => info.labels[k] === v);
         if (wanted) out.push(info);
       }
@@ -220,8 +231,8 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
     },
 
     async *logs(name: string, opts: LogsOptions = {}): AsyncIterable<LogChunk> {
-      await readJob(name, opts.signal);
-      const alloc = currentAlloc(await allocsOf(name, opts.signal));
+      const job = await readJob(name, opts.signal);
+      const alloc = currentAlloc(await allocsOf(job.ID, opts.signal));
       if (!alloc) return;
       const frames = (type: "stdout" | "stderr") =>
         nomad().fs.logs(alloc.ID, { task: TASK_NAME, type, follow: opts.follow === true, signal: opts.signal, namespace });
@@ -241,7 +252,10 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
       });
     },
 
+    warmPool: warm,
+
     async close() {
+      await warm.close();
       if (ownsClient && client) await client.close();
     },
   };

@@ -5,19 +5,6 @@ import { type EmulatorOptions, startEmulator } from "@agentkernel/nomad-emulator
 import { createWarmPool, type WarmPool } from "./warm-pool.js";
 import type { WarmPoolLogger, WarmPoolOptions } from "./warm-pool-options.js";
 
-// TEMPORARY until the backend wiring lands: build the provider straight from backend-nomad's source.
-import { resolveOptions } from "../../backend-nomad/src/nomad-backend-options.js";
-import { createNomadWarmPool, NameRecords } from "../../backend-nomad/src/warm-pool/index.js";
-function tempProvider(client: NomadClient): WarmPoolProvider {
-  const { settings } = resolveOptions({}, {});
-  return createNomadWarmPool({
-    client: () => client,
-    namespace: undefined,
-    settings,
-    names: new NameRecords(() => client, undefined),
-  });
-}
-
 export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
 /** The pool every test uses (the backend's default image and profile, so a bare spec matches). */
@@ -61,7 +48,8 @@ export async function startPoolHarness(
       await backend.close?.();
       await client.close();
     });
-    return { client, backend, provider: backend.warmPool ?? tempProvider(client) };
+    if (!backend.warmPool) throw new Error("the Nomad backend offers no warm pool");
+    return { client, backend, provider: backend.warmPool };
   };
   const logger = memoryLogger();
   const { client, backend, provider } = makeBackend();

@@ -6,18 +6,7 @@ const [address, prefix, concurrencyText] = process.argv.slice(2);
 const pool = { key: "alpine-3-20.moderate", image: "alpine:3.20", profile: "moderate" };
 const client = new NomadClient({ address });
 const backend = createNomadBackend({ client });
-// TEMPORARY until the backend wiring lands.
-const dist = new URL("../../../backend-nomad/dist/", import.meta.url);
-const { createNomadWarmPool, NameRecords } = await import(new URL("warm-pool/index.js", dist).href);
-const { resolveOptions } = await import(new URL("nomad-backend-options.js", dist).href);
-const provider =
-  backend.warmPool ??
-  createNomadWarmPool({
-    client: () => client,
-    namespace: undefined,
-    settings: resolveOptions({}, {}).settings,
-    names: new NameRecords(() => client, undefined),
-  });
+const provider = backend.warmPool;
 if (!provider) throw new Error("the Nomad backend offers no warm pool");
 
 const claims = [];
@@ -32,6 +21,5 @@ const worker = async () => {
   }
 };
 await Promise.all(Array.from({ length: Number(concurrencyText) }, worker));
-await provider.close?.();
 await backend.close();
 process.stdout.write(`${JSON.stringify(claims)}\n`);

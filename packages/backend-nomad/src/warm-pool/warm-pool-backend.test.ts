@@ -1,0 +1,83 @@
+// Warm sandboxes through the Nomad backend: found by name from another instance, names atomic for warm and cold alike.
+import { collectExec, hasErrorCode } from "@agentkernel/core";
+import { startEmulator } from "@agentkernel/nomad-emulator";
+import { afterEach, describe, expect, it } from "vitest";
+import { NomadClient } from "../client/index.js";
+import { createNomadBackend } from "../nomad-backend.js";
+import { NameRecords } from "./name-records.js";
+import { ALPINE, waitUntil } from "./test-warm-pool.js";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup() {
+  const nomad = await startEmulator({ port: 0, maxKillTimeoutMs: 100, isolation: "none" });
+  cleanups.push(() => nomad.stop());
+  const instance = () => {
+    const client = new NomadClient({ address: nomad.address });
+    const backend = createNomadBackend({ client, blockingWaitMs: 2_000, startTimeoutMs: 20_000 });
+    cleanups.push(async () => {
+      await backend.close?.();
+      await client.close();
+    });
+    const provider = backend.warmPool;
+    if (!provider) throw new Error("no warm pool on the Nomad backend");
+    return { client, backend, provider };
+  };
+  return { nomad, a: instance(), b: instance() };
+}
+
+describe("warm sandboxes through the backend", () => {
+  it("a claimed sandbox is found, used, listed and removed by name from another instance", async () => {
+    const { a, b } = await setup();
+    expect(a.backend.capabilities.warmPool).toBe(true);
+    await a.provider.ensurePool(ALPINE);
+    await a.provider.prewarm(ALPINE, 2);
+    await waitUntil(async () => (await a.provider.counts(ALPINE)).warm === 2, "2 warm");
+    await a.provider.claim(ALPINE, { name: "w", labels: { team: "ml" } });
+    expect(await b.backend.get("w")).toMatchObject({
+      name: "w",
+      status: "running",
+      labels: { team: "ml" },
+      image: "alpine:3.20",
+    });
+    const out = await collectExec(await b.backend.exec("w", { command: ["sh", "-c", "echo from-warm"] }));
+    expect(Buffer.from(out.stdout).toString()).toContain("from-warm");
+    await b.backend.writeFile("w", "/tmp/x.txt", "payload");
+    expect((await b.backend.list()).map((s) => s.name)).toEqual(["w"]);
+    expect((await b.backend.start("w")).status).toBe("running");
+    const taken = await b.backend.create({ name: "w" }).catch((e: unknown) => e);
+    expect(hasErrorCode(taken, "ALREADY_EXISTS")).toBe(true);
+    await b.backend.remove("w");
+    await expect(a.backend.get("w")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await a.provider.counts(ALPINE)).toEqual({ warm: 1, pending: 0, claimed: 0 });
+  });
+
+  it("a cold create and a warm claim of one name race: exactly one wins", async () => {
+    const { a, b } = await setup();
+    await a.provider.ensurePool(ALPINE);
+    await a.provider.prewarm(ALPINE, 3);
+    await waitUntil(async () => (await a.provider.counts(ALPINE)).warm === 3, "3 warm");
+    for (const name of ["race-1", "race-2", "race-3"]) {
+      const results = await Promise.allSettled([a.backend.create({ name }), b.provider.claim(ALPINE, { name })]);
+      const won = results.filter((r) => r.status === "fulfilled" && r.value !== undefined);
+      expect(won).toHaveLength(1);
+      for (const r of results) if (r.status === "rejected") expect(hasErrorCode(r.reason, "ALREADY_EXISTS")).toBe(true);
+    }
+  });
+
+  it("a cold name record left by a crashed create is taken over after the grace period", async () => {
+    const { a } = await setup();
+    const names = new NameRecords(() => a.client, undefined);
+    const old = new Date(Date.now() - 120_000).toISOString();
+    await names.reserve("ghost", { kind: "cold", jobId: "agentkernel-ghost", createdAt: old });
+    await names.reserve("fresh", { kind: "cold", jobId: "agentkernel-fresh", createdAt: new Date().toISOString() });
+    expect((await a.backend.create({ name: "ghost" })).status).toBe("stopped");
+    const fresh = await a.backend.create({ name: "fresh" }).catch((e: unknown) => e);
+    expect(hasErrorCode(fresh, "ALREADY_EXISTS")).toBe(true);
+    await a.backend.remove("ghost");
+    expect(await names.read("ghost")).toBeUndefined();
+  });
+});

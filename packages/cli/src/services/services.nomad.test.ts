@@ -3,13 +3,15 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import type { StartProgress } from "@agentkernel/core";
+import { setTimeout as delay } from "node:timers/promises";
+import { poolKey, type StartProgress } from "@agentkernel/core";
 import { type Emulator, startEmulator } from "@agentkernel/nomad-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliContext } from "./cli-context.js";
 import { copyFiles } from "./cp.js";
 import { execInSandbox } from "./exec.js";
 import { createSandbox, listSandboxes, removeSandbox, sandboxStatus, startSandbox, stopSandbox } from "./lifecycle.js";
+import { poolStatus } from "./pool.js";
 import { runOnce } from "./run.js";
 import { CollectingWritable } from "./stream-io.js";
 import { tempHome, testContext } from "./test-context.js";
@@ -188,6 +190,36 @@ describe("services against the nomad emulator", () => {
     } finally {
       other.cleanup();
       await removeSandbox(ctx, "svc-shared", true);
+    }
+  });
+
+  it("run claims a warm sandbox when a pool matches, releases it afterwards, and pool status counts it", async () => {
+    const project = tempHome();
+    writeFileSync(
+      join(project.dir, "agentkernel.toml"),
+      '[orchestrator]\nwarm_pool_images = ["alpine:3.20"]\nwarm_pool_size = 1\n',
+    );
+    const { ctx: pctx } = await testContext(project, "nomad", { NOMAD_ADDR: nomad.address });
+    const provider = (await pctx.backend("nomad")).warmPool;
+    if (!provider) throw new Error("the nomad backend has no warmPool provider");
+    const pool = { key: poolKey("alpine:3.20", "moderate"), image: "alpine:3.20", profile: "moderate" as const };
+    try {
+      await provider.ensurePool(pool);
+      await provider.prewarm(pool, 1);
+      for (let i = 0; i < 200 && (await provider.counts(pool)).warm < 1; i++) await delay(100);
+      const before = await poolStatus(pctx);
+      expect(before.pools).toEqual([expect.objectContaining({ image: "alpine:3.20", key: pool.key, warm: 1, target: 1 })]);
+
+      const streams = io();
+      const result = await runOnce(pctx, { command: ["sh", "-c", "echo warm; exit 7"] }, streams);
+      expect(result).toMatchObject({ warm: true, exitCode: 7, kept: false });
+      expect(streams.stdout.buffer.toString()).toBe("warm\n");
+      expect((await provider.counts(pool)).claimed).toBe(0);
+      await expect(sandboxStatus(pctx, result.name)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    } finally {
+      await provider.cleanup(pool).catch(() => undefined);
+      await pctx.close();
+      project.cleanup();
     }
   });
 });

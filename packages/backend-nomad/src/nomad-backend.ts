@@ -8,6 +8,7 @@ import {
   CapabilityUnsupportedError,
   type ExecRequest,
   type ExecSession,
+  hasErrorCode,
   type LogChunk,
   type LogsOptions,
   NotFoundError,
@@ -154,13 +155,16 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
 
     async start(name, opts = {}) {
       validateSandboxName(name);
-      // A claimed warm sandbox was started by its pool; a stopped one cannot be placed again (remove, create anew).
-      if (await warm.names.readWarmJob(name, opts.signal)) return backend.get(name, opts);
       const alloc = await startSandbox(
         { client: nomad(), namespace, driver: settings.driver.driver, datacenters: settings.datacenters, ...resolved },
         name,
         opts,
-      );
+      ).catch(async (err: unknown) => {
+        // A claimed warm sandbox was started by its pool; a stopped one cannot be placed again (remove, create anew).
+        if (hasErrorCode(err, "NOT_FOUND") && (await warm.names.readWarmJob(name, opts.signal))) return undefined;
+        throw err;
+      });
+      if (!alloc) return backend.get(name, opts);
       const failed = async (why: string, cause?: unknown): Promise<never> => {
         await nomad()
           .jobs.deregister(jobIdFor(name), { namespace })

@@ -23,8 +23,10 @@ export interface PoolServerOptions {
 
 /** Forks a server child with `env` (e.g. NOMAD_TOKEN) and waits for its URL. */
 export async function startPoolServer(options: PoolServerOptions, env: NodeJS.ProcessEnv = {}): Promise<PoolServer> {
-  const child = fork(FIXTURE, [JSON.stringify(options)], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+  const { apiKey, ...rest } = options;
+  // The key travels in the environment, never in argv (R5 scans /proc/*/cmdline).
+  const child = fork(FIXTURE, [JSON.stringify(rest)], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...(apiKey ? { AGENTKERNEL_API_KEY: apiKey } : {}), ...env },
     // Not vitest's flags (its `source` condition would load .ts files): the child runs the built packages.
     execArgv: [],
     stdio: ["ignore", "pipe", "pipe", "ipc"],

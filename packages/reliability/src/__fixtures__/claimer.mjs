@@ -13,6 +13,7 @@ const { provider, close } = await warmProviderFor(backend, nomadAddr);
 const pool = { key: "alpine-3-20.moderate", image: "alpine:3.20", profile: "moderate" };
 process.on("message", async (msg) => {
   if (msg !== "go") return;
+  // R7 kills this process with SIGKILL while these claims are in flight.
   const results = await Promise.all(
     Array.from({ length: claims }, async (_, i) => {
       const name = `${prefix}-${i}`;

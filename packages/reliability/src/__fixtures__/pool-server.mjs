@@ -1,5 +1,6 @@
 // A server process with a warm pool on a Nomad backend (the emulator): R3/R5/R7 start two or more of these.
-// argv[2] = JSON { nomadAddr, apiKey?, target, max, upkeepMs? }; the token comes from NOMAD_TOKEN like in production.
+// argv[2] = JSON { nomadAddr, target, max, upkeepMs? }; the token and key come from NOMAD_TOKEN and AGENTKERNEL_API_KEY
+// (never argv: R5 scans every process's argv for them).
 import { createNomadBackend } from "@agentkernel/backend-nomad";
 import { poolKey } from "@agentkernel/core";
 import { createWarmPool } from "@agentkernel/pool";
@@ -27,7 +28,7 @@ const pool = createWarmPool({
   backoffBaseMs: 100,
 });
 await pool.start();
-const server = await startServer({ backend, pool, port: 0, apiKey: opts.apiKey, shutdownOn: ["SIGTERM"] });
+const server = await startServer({ backend, pool, port: 0, apiKey: process.env.AGENTKERNEL_API_KEY, shutdownOn: ["SIGTERM"] });
 process.send?.({ url: server.url });
 await server.closed;
 await close();

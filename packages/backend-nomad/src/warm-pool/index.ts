@@ -6,7 +6,7 @@ export {
   type NomadWarmPoolOptions,
   type NomadWarmPoolProvider,
 } from "./nomad-warm-pool.js";
-export { claimDeadline, type ClaimRecord } from "./warm-pool-claim.js";
+export { type ClaimRecord, claimDeadline } from "./warm-pool-claim.js";
 export type { WarmPoolContext } from "./warm-pool-context.js";
 export {
   CLAIMS_PREFIX,
@@ -24,5 +24,5 @@ export { WarmIndex, type WarmEntry } from "./warm-pool-index.js";
 export { buildWarmPoolJob, dispatchMeta, IMAGE_FROM_META } from "./warm-pool-job.js";
 export { LOCK_TTL, type LockedResult } from "./warm-pool-lock.js";
 export { removeByName, resolveJobId } from "./warm-pool-remove.js";
-export { isWarmJobOf, type NameScope, readWarmJob, reserveColdName, warmOverlay } from "./warm-pool-backend.js";
+export { isWarmJobOf, type NameScope, readWarmJob, reserveColdName, touchClaim, warmOverlay } from "./warm-pool-backend.js";
 export { listClaimedSandboxes } from "./warm-pool-list.js";

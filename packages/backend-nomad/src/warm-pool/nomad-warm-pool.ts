@@ -85,7 +85,7 @@ export function createNomadWarmPool(options: NomadWarmPoolOptions): NomadWarmPoo
     ...(options.onError ? { onError: options.onError } : {}),
   });
   const names = options.names ?? new NameRecords(options.client, options.namespace);
-  const scope = { names, client: options.client, namespace: options.namespace };
+  const scope = { names, client: options.client, namespace: options.namespace, touched: new Map<string, number>() };
   const ctx: WarmPoolContext = {
     client: options.client,
     namespace: options.namespace,

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { NomadClient } from "../client/index.js";
 import { createNomadBackend } from "../nomad-backend.js";
 import { NameRecords } from "./name-records.js";
+import { claimPath } from "./warm-pool-ids.js";
 import { ALPINE, waitUntil } from "./test-warm-pool.js";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -79,5 +80,24 @@ describe("warm sandboxes through the backend", () => {
     expect(hasErrorCode(fresh, "ALREADY_EXISTS")).toBe(true);
     await a.backend.remove("ghost");
     expect(await names.read("ghost")).toBeUndefined();
+  });
+
+  it("use pushes the idle deadline forward; the reaper removes a sandbox idle past it", async () => {
+    const { a, b } = await setup();
+    await a.provider.ensurePool(ALPINE);
+    await a.provider.prewarm(ALPINE, 1);
+    await waitUntil(async () => (await a.provider.counts(ALPINE)).warm === 1, "1 warm");
+    const info = await a.provider.claim(ALPINE, { name: "idle", idleTimeoutSeconds: 8 });
+    const path = claimPath(String(info?.refs.jobId));
+    const expiry = async () => Date.parse((await a.client.variables.read(path)).data.Items?.expiresAt ?? "");
+    const first = await expiry();
+    // Past a quarter of the idle time, so the next use is worth a write.
+    await new Promise((r) => setTimeout(r, 2_100));
+    await b.backend.get("idle");
+    const second = await expiry();
+    expect(second - first).toBeGreaterThanOrEqual(2_000);
+    expect(await a.provider.reap({ now: new Date(first + 1_000) })).toBe(0);
+    expect(await a.provider.reap({ now: new Date(second + 1_000) })).toBe(1);
+    await expect(b.backend.get("idle")).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });

@@ -3,6 +3,8 @@ import { hasErrorCode, type SandboxInfo } from "@agentkernel/core";
 import type { JobInfo, NomadClient } from "../client/index.js";
 import { jobIdFor } from "../job-meta.js";
 import type { NameRecords, StoredNameRecord } from "./name-records.js";
+import { claimDeadline } from "./warm-pool-claim.js";
+import { claimPath } from "./warm-pool-ids.js";
 
 /** Age after which a cold name record without its job is a crashed create's leftover. */
 const STALE_COLD_MS = 60_000;
@@ -12,6 +14,42 @@ export interface NameScope {
   names: NameRecords;
   client: () => NomadClient;
   namespace: string | undefined;
+  /** When this process last pushed each claimed child's idle deadline forward (ms since epoch). */
+  touched?: Map<string, number>;
+}
+
+/**
+ * Use of a claimed sandbox (get, exec, files, logs through the backend) pushes its idle deadline forward.
+ * Throttled: at most one read per sandbox per minute per process, and a check-and-set write only once a quarter
+ * of the idle time has passed (every 15 min by default); a lost check-and-set means someone else just pushed it.
+ * Best effort: a failure never fails the caller's operation.
+ */
+export async function touchClaim(scope: NameScope, jobId: string, signal?: AbortSignal): Promise<void> {
+  const touched = scope.touched;
+  if (!touched) return;
+  const last = touched.get(jobId) ?? 0;
+  const path = claimPath(jobId);
+  try {
+    if (Date.now() - last < 60_000) return;
+    const { data } = await scope.client().variables.read(path, { namespace: scope.namespace, signal });
+    const items = data.Items ?? {};
+    const idleSeconds = Number(items.idleSeconds);
+    if (!items.name || !Number.isFinite(idleSeconds) || idleSeconds <= 0) return;
+    const expires = Date.parse(items.expiresAt ?? "");
+    const fresh = claimDeadline(new Date(), idleSeconds, items.ttlAt);
+    touched.set(jobId, Date.now());
+    // Only worth a write once a quarter of the idle time has passed since the last push.
+    if (!Number.isNaN(expires) && fresh.getTime() - expires < (idleSeconds * 1000) / 4) return;
+    await scope
+      .client()
+      .variables.write(
+        path,
+        { ...items, expiresAt: fresh.toISOString() },
+        { cas: data.ModifyIndex, namespace: scope.namespace, signal },
+      );
+  } catch {
+    // Best effort (see above).
+  }
 }
 
 async function jobExists(scope: NameScope, jobId: string, signal?: AbortSignal): Promise<boolean> {
@@ -59,7 +97,9 @@ export async function readWarmJob(scope: NameScope, name: string, signal?: Abort
   const stored = await scope.names.read(name, signal);
   if (stored?.record.kind !== "warm") return undefined;
   try {
-    return (await scope.client().jobs.info(stored.record.jobId, { namespace: scope.namespace, signal })).data;
+    const job = (await scope.client().jobs.info(stored.record.jobId, { namespace: scope.namespace, signal })).data;
+    await touchClaim(scope, stored.record.jobId, signal);
+    return job;
   } catch (err) {
     if (hasErrorCode(err, "NOT_FOUND")) return undefined;
     throw err;

@@ -20,18 +20,24 @@ const BACKEND = "nomad";
 /** Candidates tried per claim before giving up (each loser costs one 409). */
 const MAX_ATTEMPTS = 64;
 
-/** What a claim record holds. `expiresAt` is the idle/TTL deadline the reaper enforces. */
+/**
+ * What a claim record holds. `expiresAt` is the deadline the reaper enforces: `idleSeconds` after the last use
+ * (use through the backend pushes it forward, see touchClaim), never past `ttlAt` (the spec's absolute TTL).
+ */
 export interface ClaimRecord {
   name: string;
   claimId: string;
   claimedAt: string;
   expiresAt: string;
+  idleSeconds: string;
+  ttlAt?: string;
 }
 
-/** The deadline of a claim: the spec's TTL or idle timeout, whichever is shorter, else the provider default. */
-export function claimDeadline(spec: SandboxSpec, now: Date, defaultIdleSeconds: number): Date {
-  const seconds = Math.min(spec.ttlSeconds ?? Number.POSITIVE_INFINITY, spec.idleTimeoutSeconds ?? defaultIdleSeconds);
-  return new Date(now.getTime() + seconds * 1000);
+/** The deadline of a claim used at `now`: idle seconds from now, capped by the absolute TTL. */
+export function claimDeadline(now: Date, idleSeconds: number, ttlAt?: string): Date {
+  const idle = now.getTime() + idleSeconds * 1000;
+  const ttl = ttlAt ? Date.parse(ttlAt) : Number.POSITIVE_INFINITY;
+  return new Date(Math.min(idle, Number.isNaN(ttl) ? idle : ttl));
 }
 
 /** Writes the claim record with cas=0. True when we won; a retried write that finds our own claimId also won. */
@@ -134,11 +140,15 @@ export async function claimWarm(
     const candidate = ctx.index.pick(slug);
     if (!candidate) return undefined;
     const now = new Date();
+    const idleSeconds = spec.idleTimeoutSeconds ?? ctx.claimIdleSeconds;
+    const ttlAt = spec.ttlSeconds !== undefined ? new Date(now.getTime() + spec.ttlSeconds * 1000).toISOString() : undefined;
     const record: ClaimRecord = {
       name: spec.name,
       claimId: randomUUID(),
       claimedAt: now.toISOString(),
-      expiresAt: claimDeadline(spec, now, ctx.claimIdleSeconds).toISOString(),
+      expiresAt: claimDeadline(now, idleSeconds, ttlAt).toISOString(),
+      idleSeconds: String(idleSeconds),
+      ...(ttlAt ? { ttlAt } : {}),
     };
     // Whatever happens next, nobody else may get this child from our index.
     ctx.index.markClaimed(candidate.jobId);

@@ -20,7 +20,7 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** The children import the built dist (plain node cannot load TypeScript): build it when older than its sources. */
+/** The children import the built dist (plain node cannot load TypeScript): rebuild it when older than its sources. */
 async function ensureDist(): Promise<void> {
   const stale = ["core", "backend-nomad"].some((pkg) => {
     const dist = join(packages, pkg, "dist/index.js");
@@ -31,9 +31,9 @@ async function ensureDist(): Promise<void> {
     }
   });
   if (!stale) return;
-  await promisify(execFile)("pnpm", ["--filter", "@agentkernel/core", "--filter", "@agentkernel/backend-nomad", "build"], {
-    cwd: packages,
-  });
+  // The packages' own build, minus type checking (typecheck is its own task): several times faster.
+  const filters = ["--filter", "@agentkernel/core", "--filter", "@agentkernel/backend-nomad"];
+  await promisify(execFile)("pnpm", [...filters, "exec", "tsc", "-p", "tsconfig.build.json", "--noCheck"], { cwd: packages });
 }
 
 /** Runs one claimer child to its end; resolves with its claims. */

@@ -8,11 +8,12 @@ import {
   type ExecRequest,
   type ExecSession,
   InternalError,
+  ptyHelperArgv,
+  ptyResizeLine,
   TimeoutError,
   type TtySize,
 } from "@agentkernel/core";
 import { killTree } from "./local-proc.js";
-import { PTY_HELPER } from "./local-pty-helper.js";
 
 /** End-of-file on a terminal in canonical mode: ^D. */
 const EOT = "\x04";
@@ -25,8 +26,7 @@ export interface HostCommand {
 
 /** Rewrites `command` to run under the pty helper with a terminal of `size`. */
 function ttyCommand(command: HostCommand, size: TtySize): HostCommand {
-  const dims = [String(Math.max(1, Math.trunc(size.rows))), String(Math.max(1, Math.trunc(size.cols)))];
-  return { argv: ["python3", "-c", PTY_HELPER, ...dims, ...command.argv], env: command.env };
+  return { argv: ptyHelperArgv(size.rows, size.cols, command.argv), env: command.env };
 }
 
 function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
@@ -130,7 +130,7 @@ export function spawnSession(command: HostCommand, request: ExecRequest, backend
     stderr,
     exit,
     resize: (next) => {
-      if (control?.writable) control.write(`${Math.max(1, Math.trunc(next.rows))} ${Math.max(1, Math.trunc(next.cols))}\n`);
+      if (control?.writable) control.write(ptyResizeLine(next.rows, next.cols));
     },
     kill: () => {
       if (child.pid !== undefined) void killTree(child.pid);

@@ -5,5 +5,6 @@ export * from "./config/index.js";
 export * from "./errors/index.js";
 export * from "./exec.js";
 export * from "./names.js";
+export * from "./pty-helper.js";
 export * from "./sandbox.js";
 export * from "./warm-pool.js";

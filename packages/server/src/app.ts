@@ -44,9 +44,21 @@ export function createApp(deps: ServerDeps, options: AppOptions = {}): OpenAPIHo
     const log = deps.logger.child({ reqId: requestId });
     c.set("requestId", requestId);
     c.set("log", log);
-    c.set("signal", AbortSignal.any([c.req.raw.signal, deps.shutdownSignal]));
+    // One link per request, released when the response (a stream included) is really over.
+    const link = deps.shutdown.link();
+    const requestSignal = c.req.raw.signal;
+    const onHangup = () => link.abort(requestSignal.reason);
+    if (requestSignal.aborted) onHangup();
+    else requestSignal.addEventListener("abort", onHangup, { once: true });
+    const outgoing = c.env?.outgoing;
+    if (outgoing) outgoing.once("close", link.release);
+    c.set("signal", link.signal);
     c.header("X-Request-Id", requestId);
-    await next();
+    try {
+      await next();
+    } finally {
+      if (!outgoing) link.release();
+    }
     const matched = routePath(c, -1);
     const route = matched === "*" ? "unmatched" : matched;
     const labels = { method: c.req.method, route, status: String(c.res.status) };

@@ -23,6 +23,7 @@ import type { WSContext } from "hono/ws";
 import type { WebSocket } from "ws";
 import { openExec, toExecRequest } from "./exec-service.js";
 import type { AppEnv, ServerDeps } from "./server-context.js";
+import type { ShutdownLink } from "./shutdown.js";
 
 const START_TIMEOUT_MS = 30_000;
 /** Output waits while this many frames are unacknowledged by the socket (back-pressure towards the sandbox). */
@@ -57,7 +58,7 @@ class WsExec {
   started = false;
   /** Frames that arrived after `start` but before the backend opened the session. */
   readonly #early: Frame[] = [];
-  readonly #closed = new AbortController();
+  readonly #link: ShutdownLink;
   #pending = 0;
   #waiters: (() => void)[] = [];
 
@@ -65,10 +66,12 @@ class WsExec {
     readonly deps: ServerDeps,
     readonly name: string,
     readonly ws: WSContext<unknown>,
-  ) {}
+  ) {
+    this.#link = deps.shutdown.link();
+  }
 
   get signal(): AbortSignal {
-    return AbortSignal.any([this.#closed.signal, this.deps.shutdownSignal]);
+    return this.#link.signal;
   }
 
   send(frame: object): Promise<void> {
@@ -173,7 +176,8 @@ class WsExec {
   }
 
   closed(): void {
-    this.#closed.abort(new Error("websocket closed"));
+    this.#link.abort(new Error("websocket closed"));
+    this.#link.release();
     this.session?.kill();
     for (const w of this.#waiters.splice(0)) w();
   }

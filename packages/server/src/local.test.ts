@@ -72,6 +72,18 @@ describe("local backend behind the API", () => {
     expect(await backend.list()).toEqual([]);
   });
 
+  it("ends the command and removes the sandbox when a /run/stream client hangs up", async () => {
+    const abort = new AbortController();
+    const res = await t.api("/run/stream", { method: "POST", json: { command: ["sleep", "120"] }, signal: abort.signal });
+    const reader = res.body?.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    while (reader && !seen.includes('"executing"')) seen += (await reader.read()).value ?? "";
+    expect(await backend.list()).toHaveLength(1);
+    abort.abort();
+    for (let i = 0; i < 400 && (await backend.list()).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await backend.list()).toEqual([]);
+  });
+
   it("execs over the WebSocket with a tty when the backend has one", async () => {
     await t.api("/sandboxes", { method: "POST", json: { name: "tty" } });
     const ws = new WebSocket(`${t.server.url.replace("http", "ws")}/sandboxes/tty/exec/ws`, {

@@ -9,6 +9,7 @@ import { type ServerLimits, resolveLimits } from "./limits.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics, instrumentBackend } from "./metrics.js";
 import type { ServerPool } from "./pool-port.js";
+import { ShutdownScope } from "./shutdown.js";
 
 /** Options of startServer. */
 export interface StartServerOptions {
@@ -38,6 +39,8 @@ export interface RunningServer {
   close(): Promise<void>;
   /** Settles once close() has finished (for whoever started it: a signal or a caller). */
   closed: Promise<void>;
+  /** Requests, sockets and cleanups still in flight (0 when idle; nothing may accumulate). */
+  inFlight(): number;
 }
 
 /** True for addresses only this machine can reach. */
@@ -60,11 +63,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const limits = resolveLimits(options.limits);
   const metricsHolder = createMetrics(raw, options.pool);
   const backend = instrumentBackend(raw, metricsHolder);
-  const shutdown = new AbortController();
-  const app = createApp(
-    { backend, pool: options.pool, logger, metrics: metricsHolder, limits, shutdownSignal: shutdown.signal },
-    { apiKey },
-  );
+  const shutdown = new ShutdownScope();
+  const app = createApp({ backend, pool: options.pool, logger, metrics: metricsHolder, limits, shutdown }, { apiKey });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 18888, websocket: { server: wss } }) as Server;
@@ -106,7 +106,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     if ((await Promise.race([idle, grace])) === "grace") {
       logger.warn({ graceMs: limits.shutdownGraceMs }, "in-flight requests outlived the grace period; aborting them");
     }
-    shutdown.abort(new Error("server shutting down"));
+    shutdown.abortAll(new Error("server shutting down"));
     for (const client of wss.clients) client.terminate();
     server.closeAllConnections();
     await Promise.all([stopped, poolStopped]);
@@ -121,5 +121,5 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     return closing;
   }
 
-  return { url, port, close, closed };
+  return { url, port, close, closed, inFlight: () => shutdown.size };
 }

@@ -104,11 +104,13 @@ export async function runEphemeral(deps: ServerDeps, input: RunInput, hooks: Run
     };
   } finally {
     if (pooled || created) {
-      const cleanup = AbortSignal.any([deps.shutdownSignal, AbortSignal.timeout(CLEANUP_TIMEOUT_MS)]);
+      // Not the request's signal: the client may be gone, and the sandbox must still go (unless shutdown ends it).
+      const link = deps.shutdown.link();
+      const cleanup = AbortSignal.any([link.signal, AbortSignal.timeout(CLEANUP_TIMEOUT_MS)]);
       const removal = pooled && pool ? pool.release(name, { signal: cleanup }) : backend.remove(name, { signal: cleanup });
-      await removal.catch((err: unknown) =>
-        logger.warn({ err, sandbox: name }, "could not remove an ephemeral sandbox; its ttl will"),
-      );
+      await removal
+        .catch((err: unknown) => logger.warn({ err, sandbox: name }, "could not remove an ephemeral sandbox; its ttl will"))
+        .finally(link.release);
     }
   }
 }

@@ -1,9 +1,11 @@
 /** What every route needs: the backend, the optional pool, limits, logger and metrics, shared through hono's context. */
 import type { Backend } from "@agentkernel/core";
+import type { HttpBindings } from "@hono/node-server";
 import type { Logger } from "./logger.js";
 import type { Limits, ServerLimits } from "./limits.js";
 import type { ServerMetrics } from "./metrics.js";
 import type { ServerPool } from "./pool-port.js";
+import type { ShutdownScope } from "./shutdown.js";
 
 /** The dependencies the app is built from (no sockets: `startServer` owns those). */
 export interface ServerDeps {
@@ -12,8 +14,8 @@ export interface ServerDeps {
   logger: Logger;
   metrics: ServerMetrics;
   limits: Limits;
-  /** Aborted when the server shuts down past its grace period: every backend call listens to it. */
-  shutdownSignal: AbortSignal;
+  /** Aborts in-flight work when shutdown outlives its grace period: every request and socket links to it. */
+  shutdown: ShutdownScope;
 }
 
 /** Per-request values set by middleware. */
@@ -24,8 +26,9 @@ export interface RequestVars {
   signal: AbortSignal;
 }
 
-/** hono's Env for this app. */
+/** hono's Env for this app (Node bindings: the response's `close` tells when a stream really ended). */
 export interface AppEnv {
+  Bindings: Partial<HttpBindings>;
   Variables: RequestVars;
 }
 

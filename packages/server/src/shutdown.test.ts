@@ -2,6 +2,7 @@
 import type { Backend } from "@agentkernel/core";
 import type { Emulator } from "@agentkernel/nomad-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ShutdownScope } from "./shutdown.js";
 import { emulator, json, nomadBackend, testServer } from "./test-server.js";
 
 let nomad: Emulator;
@@ -27,6 +28,37 @@ async function inFlight(api: (p: string) => Promise<Response>, n: number): Promi
   }
   throw new Error(`never saw ${n} execs in flight`);
 }
+
+describe("in-flight tracking", () => {
+  it("forgets every request, stream and socket once it ends", async () => {
+    const t = await testServer({ backend });
+    try {
+      await t.api("/health");
+      await t.api("/sandboxes/drain/exec", { method: "POST", json: { command: ["true"] } });
+      await (await t.api("/run/stream", { method: "POST", json: { command: ["echo", "x"] } })).text();
+      await t.api("/sandboxes/nope");
+      for (let i = 0; i < 200 && t.server.inFlight() > 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(t.server.inFlight()).toBe(0);
+    } finally {
+      await t.server.close();
+    }
+  });
+});
+
+describe("ShutdownScope", () => {
+  it("aborts live links, forgets released ones, and hands out aborted links afterwards", () => {
+    const scope = new ShutdownScope();
+    const done = scope.link();
+    const live = scope.link();
+    done.release();
+    expect(scope.size).toBe(1);
+    scope.abortAll(new Error("bye"));
+    expect(live.signal.aborted).toBe(true);
+    expect(done.signal.aborted).toBe(false);
+    expect(scope.link().signal.aborted).toBe(true);
+    expect(scope.size).toBe(0);
+  });
+});
 
 describe("close()", () => {
   it("lets an in-flight exec finish and refuses new connections", async () => {

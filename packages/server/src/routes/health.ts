@@ -46,7 +46,7 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps)
       throw new BackendUnavailableError(`backend ${deps.backend.backendId} is not ready: ${reason}`, { cause: error });
     }
     const upkeep = deps.pool?.stats().upkeep;
-    const pool = !deps.pool ? "none" : deps.shutdownSignal.aborted || upkeep?.backingOff ? "stopped" : "running";
+    const pool = !deps.pool ? "none" : deps.shutdown.aborted || upkeep?.backingOff ? "stopped" : "running";
     if (pool === "stopped") {
       throw new BackendUnavailableError(`warm pool upkeep is not running: ${upkeep?.lastError ?? "the server is shutting down"}`);
     }

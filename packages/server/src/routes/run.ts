@@ -62,7 +62,7 @@ export function registerRunRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): v
         );
         await send("done", { exit_code: outcome.exitCode, sandbox: outcome.sandbox, warm: outcome.warm });
       } catch (error) {
-        if (signal.aborted && !deps.shutdownSignal.aborted) return; // the client left; nobody to tell
+        if (signal.aborted && !deps.shutdown.aborted) return; // the client left; nobody to tell
         const e = AgentkernelError.isInstance(error)
           ? error.toJSON()
           : { code: "INTERNAL", message: `internal error; the server log has details under request id ${c.get("requestId")}` };

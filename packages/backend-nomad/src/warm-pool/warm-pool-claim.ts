@@ -123,8 +123,8 @@ function warmInfo(pool: WarmPoolSpec, spec: SandboxSpec, jobId: string, alloc: A
 /**
  * Claims one warm child for `spec.name`, or resolves undefined when none is warm. Steps: pick a random child
  * from the index → create its claim record (cas=0; a 409 means another claimer won: drop it, next candidate)
- * → confirm it still runs (else purge it, next) → create the name record (cas=0; taken → undo the claim and
- * throw AlreadyExistsError). Cost is a constant number of requests, whatever the pool size.
+ * → at once: confirm it still runs (else purge it, next), create the name record (cas=0; taken → undo the claim
+ * and throw AlreadyExistsError) and check for a pre-name-record cold job. Two round trips, whatever the pool size.
  */
 export async function claimWarm(
   ctx: WarmPoolContext,
@@ -153,16 +153,11 @@ export async function claimWarm(
     // Whatever happens next, nobody else may get this child from our index.
     ctx.index.markClaimed(candidate.jobId);
     if (!(await takeChild(ctx, candidate.jobId, record, signal))) continue;
-    const alloc = await liveAlloc(ctx, candidate.jobId, signal);
-    if (!alloc) {
-      // Lost or failed since the index saw it: it is ours now, so clear it away for upkeep to replace.
-      await purgeJob(ctx, candidate.jobId, signal);
-      await deleteVariable(ctx, claimPath(candidate.jobId), undefined, signal);
-      continue;
-    }
-    let stored: { modifyIndex: number } | undefined;
-    try {
-      stored = await ctx.names.reserve(
+    // Three independent checks in one round trip: the child still runs, the name is free (cas=0), and no cold
+    // sandbox made before name records existed still owns `agentkernel-<name>`.
+    const [allocR, nameR, legacyR] = await Promise.allSettled([
+      liveAlloc(ctx, candidate.jobId, signal),
+      ctx.names.reserve(
         spec.name,
         {
           kind: "warm",
@@ -172,23 +167,39 @@ export async function claimWarm(
           ...(spec.labels ? { labels: spec.labels } : {}),
         },
         signal,
-      );
-      // A cold sandbox made before name records existed still owns its job ID: the name is taken.
-      const legacy = await ctx
+      ),
+      ctx
         .client()
         .jobs.info(jobIdFor(spec.name), { namespace: ctx.namespace, signal })
         .then(() => true)
-        .catch((err: unknown) => (hasErrorCode(err, "NOT_FOUND") ? false : Promise.reject(err)));
-      if (legacy) {
-        throw new AlreadyExistsError(`sandbox "${spec.name}" already exists; pick another name or remove it first`, {
-          backend: BACKEND,
-        });
+        .catch((err: unknown) => (hasErrorCode(err, "NOT_FOUND") ? false : Promise.reject(err))),
+    ]);
+    const alloc = allocR.status === "fulfilled" ? allocR.value : undefined;
+    const legacy = legacyR.status === "fulfilled" && legacyR.value;
+    const failure =
+      nameR.status === "rejected"
+        ? nameR.reason
+        : legacyR.status === "rejected"
+          ? legacyR.reason
+          : allocR.status === "rejected"
+            ? allocR.reason
+            : legacy
+              ? new AlreadyExistsError(`sandbox "${spec.name}" already exists; pick another name or remove it first`, {
+                  backend: BACKEND,
+                })
+              : undefined;
+    if (failure !== undefined || !alloc) {
+      if (nameR.status === "fulfilled") await ctx.names.remove(spec.name, nameR.value.modifyIndex).catch(() => undefined);
+      if (allocR.status === "fulfilled" && !alloc) {
+        // Lost or failed since the index saw it: it is ours now, so clear it away for upkeep to replace.
+        await purgeJob(ctx, candidate.jobId, signal);
+        await deleteVariable(ctx, claimPath(candidate.jobId), undefined, signal);
+      } else {
+        // The child was never used: hand it back (the claim record goes; the next resync sees it warm again).
+        await deleteVariable(ctx, claimPath(candidate.jobId)).catch(() => undefined);
       }
-    } catch (err) {
-      // The child was never used: hand it back (the claim record goes; the next upkeep/resync sees it warm again).
-      if (stored) await ctx.names.remove(spec.name, stored.modifyIndex).catch(() => undefined);
-      await deleteVariable(ctx, claimPath(candidate.jobId), undefined).catch(() => undefined);
-      throw err;
+      if (failure !== undefined) throw failure;
+      continue;
     }
     return warmInfo(pool, spec, candidate.jobId, alloc, ctx.namespace);
   }

@@ -55,6 +55,11 @@ describe("doctor (nomad)", () => {
     expect(byName["capability read-job (default)"]?.ok).toBe(false);
     expect(byName["driver docker healthy"]?.ok).toBe(null);
     expect(JSON.stringify(partial)).not.toContain(readOnly.SecretID);
+
+    const { ctx: anonymous } = await testContext(home(), "nomad", { NOMAD_ADDR: nomad.address });
+    const none = Object.fromEntries((await runDoctor(anonymous)).checks.map((c) => [c.name, c]));
+    expect(none.token?.detail).toMatch(/anonymous policy/);
+    expect(none["capability list-jobs (default)"]).toMatchObject({ ok: false, fix: expect.stringMatching(/^set NOMAD_TOKEN/) });
   });
 
   it("reports an unreachable address with the fix and stops there", async () => {

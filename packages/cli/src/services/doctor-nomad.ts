@@ -54,8 +54,8 @@ export async function nomadChecks(config: Config, env: NodeJS.ProcessEnv): Promi
             fix: "check the servers with `nomad server members`",
           },
     );
-    const management = await tokenCheck(client, checks);
-    await capabilityChecks(client, namespace, management, checks);
+    const token = await tokenCheck(client, checks);
+    await capabilityChecks(client, namespace, token, checks);
     await driverCheck(client, o.nomad_driver, o.nomad_datacenter, checks);
     return checks;
   } finally {
@@ -63,25 +63,31 @@ export async function nomadChecks(config: Config, env: NodeJS.ProcessEnv): Promi
   }
 }
 
-async function tokenCheck(client: NomadClient, checks: DoctorCheck[]): Promise<boolean> {
+/** What the token check learned: whether everything is allowed, and whether no token was sent at all. */
+interface TokenKind {
+  management: boolean;
+  anonymous: boolean;
+}
+
+async function tokenCheck(client: NomadClient, checks: DoctorCheck[]): Promise<TokenKind> {
   try {
     const token = (await client.acl.tokenSelf()).data;
     if (token.AccessorID === "acls-disabled") {
       checks.push({ name: "token", ok: true, detail: "ACLs are disabled on this cluster; no token needed" });
-      return true;
+      return { management: true, anonymous: false };
     }
     if (token.AccessorID === "anonymous") {
       checks.push({ name: "token", ok: true, detail: "no token set: requests use the anonymous policy" });
-      return false;
+      return { management: false, anonymous: true };
     }
     // Name, type and policies only: the secret ID is never shown.
     const policies = token.Policies?.length ? token.Policies.join(", ") : "none";
     checks.push({ name: "token", ok: true, detail: `"${token.Name ?? ""}" (${token.Type ?? "client"}, policies: ${policies})` });
-    return token.Type === "management";
+    return { management: token.Type === "management", anonymous: false };
   } catch (error) {
     if (hasErrorCode(error, "INVALID_INPUT") && /ACL support disabled/i.test(why(error))) {
       checks.push({ name: "token", ok: true, detail: "ACLs are disabled on this cluster; no token needed" });
-      return true;
+      return { management: true, anonymous: false };
     }
     checks.push({
       name: "token",
@@ -89,7 +95,7 @@ async function tokenCheck(client: NomadClient, checks: DoctorCheck[]): Promise<b
       detail: `the token was not accepted (${AgentkernelError.isInstance(error) ? error.code : "error"})`,
       fix: "set NOMAD_TOKEN to a valid, unexpired token secret",
     });
-    return false;
+    return { management: false, anonymous: false };
   }
 }
 
@@ -104,8 +110,11 @@ async function probe(name: string, call: () => Promise<unknown>, allowedCodes: s
   }
 }
 
-async function capabilityChecks(client: NomadClient, namespace: string, management: boolean, checks: DoctorCheck[]) {
-  const fix = `add it to the token's policy for namespace "${namespace}" (see deploy/ for a least-privilege policy)`;
+async function capabilityChecks(client: NomadClient, namespace: string, token: TokenKind, checks: DoctorCheck[]) {
+  const fix = token.anonymous
+    ? `set NOMAD_TOKEN to a token whose policy grants it in namespace "${namespace}"`
+    : `add it to the token's policy for namespace "${namespace}" (see deploy/ for a least-privilege policy)`;
+  const management = token.management;
   await probe(`capability list-jobs (${namespace})`, () => client.jobs.list({ namespace, perPage: 1 }), [], checks, fix);
   // Reading a job that cannot exist answers 404 with read-job and 403 without: a probe with no side effects.
   await probe(

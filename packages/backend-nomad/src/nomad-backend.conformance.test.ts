@@ -10,12 +10,6 @@ describe.runIf(!realAgent)("against the nomad emulator", () => {
   for (const driver of ["docker", "exec"] as const) {
     testBackend({
       name: `nomad (${driver}, emulator)`,
-      skip: [
-        {
-          reason: "the emulator's tty is a pipe approximation: isatty() is false inside (nomad-emulator CLIENT-PLANE.md)",
-          tests: ["exec/tty"],
-        },
-      ],
       create: async () => {
         const nomad = await startEmulator({ port: 0, maxKillTimeoutMs: 200 });
         const backend = createNomadBackend({

@@ -12,7 +12,8 @@ export interface ExecLookupView {
   path: string;
 }
 
-const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/** PATH a task gets when its env sets none (as task-process.ts spawns it). */
+export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /** Maps a path as the task sees it to the host path behind it (mirrors task-process.ts's binds). */
 export function viewToHost(view: ExecLookupView, p: string): string {

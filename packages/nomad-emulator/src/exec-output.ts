@@ -17,6 +17,8 @@ export interface OutputPumpOptions {
   chunkSize: number;
   /** tty: a pty turns `\n` into `\r\n` (ONLCR) and stderr shares stdout. */
   tty: boolean;
+  /** stdout comes from a real pty, which already did ONLCR: converting again would give `\r\r\n`. */
+  pty?: boolean;
   /** Fault: after this many stdout bytes the socket is dropped. */
   cutAfterBytes: number | undefined;
   /** Called once when the cut fault fires (the caller drops the socket and kills the process). */
@@ -37,7 +39,9 @@ export class OutputPump {
     this.sources.push(stream);
     const frameName = this.o.tty ? "stdout" : name;
     return new Promise((resolve) => {
-      stream.on("data", (chunk: Buffer) => this.onData(frameName, chunk));
+      // With a pty only its own stdout is terminal output; stderr then carries the helper's or bwrap's complaints.
+      const crlf = this.o.tty && !(this.o.pty && name === "stdout");
+      stream.on("data", (chunk: Buffer) => this.onData(frameName, crlf ? onlcr(chunk) : chunk));
       stream.once("error", () => stream.destroy());
       stream.once("close", () => {
         // With a tty there is a single stream: stderr's end is not announced (REFERENCE §5).
@@ -47,9 +51,9 @@ export class OutputPump {
     });
   }
 
-  private onData(name: "stdout" | "stderr", raw: Buffer): void {
+  private onData(name: "stdout" | "stderr", chunk: Buffer): void {
     if (this.cut) return;
-    let data = this.o.tty ? onlcr(raw) : raw;
+    let data = chunk;
     if (name === "stdout" && this.o.cutAfterBytes !== undefined) {
       const room = this.o.cutAfterBytes - this.stdoutBytes;
       if (data.length >= room) {

@@ -1,12 +1,13 @@
 /** One exec session: spawns the command inside the task, relays stdin, streams output, ends like Nomad does. */
 import type { ChildProcess } from "node:child_process";
 import { constants } from "node:os";
-import type { Duplex } from "node:stream";
+import type { Duplex, Writable } from "node:stream";
 import type { RawData, WebSocket } from "ws";
 import type { DriverName, EmulatorAlloc, EmulatorContext } from "./emulator-context.js";
 import { decodeWsJson, goJsonKind } from "./exec-go-json.js";
 import { lookupExecutable } from "./exec-lookup.js";
 import { frameChunkSize, OutputPump } from "./exec-output.js";
+import { planTtyCommand, resizeLineOf } from "./exec-tty.js";
 import { WS_INTERNAL_ERROR, WS_POLICY_VIOLATION } from "./exec-validate.js";
 import { hasBwrap, spawnTaskProcess } from "./task-process.js";
 
@@ -48,43 +49,42 @@ function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number 
 }
 
 /**
- * Runs the session. tty is a pipe approximation (documented in CLIENT-PLANE.md): stderr is merged into stdout at
- * the fd level by `sh -c 'exec "$@" 2>&1'` (argv passed as positional parameters, never as shell text) and output
- * gets ONLCR's `\r\n`; resize frames are accepted and ignored; input is not echoed.
+ * Runs the session. tty runs the argv on a real pty through core's Python helper (resize lines on fd 3); without
+ * python3 in the task's view it falls back to a pipe approximation (see exec-tty.ts and CLIENT-PLANE.md).
  */
 export function runExecSession(o: ExecSessionOptions, onFrame: FrameSink): void {
   const { ctx, alloc, task, driver, ws, socket } = o;
   const env = alloc.taskEnv(task);
   const isolation = ctx.isolation ?? (hasBwrap() ? "bwrap" : "none");
-  const startError = lookupExecutable(o.argv[0] ?? "", {
-    allocDir: alloc.allocDir,
-    task,
-    isolated: driver !== "raw_exec" && isolation === "bwrap",
-    path: env.PATH ?? "",
-  });
+  const view = { allocDir: alloc.allocDir, task, isolated: driver !== "raw_exec" && isolation === "bwrap", path: env.PATH ?? "" };
+  const startError = lookupExecutable(o.argv[0] ?? "", view);
   if (startError !== undefined) {
     closeWithError(ws, socket, WS_INTERNAL_ERROR, `failed to start command: ${startError}`);
     return;
   }
   // The client may have gone while we validated: start nothing that no one would stop.
   if (ws.readyState !== ws.OPEN) return;
-  const argv = o.tty ? ["/bin/sh", "-c", 'exec "$@" 2>&1', "sh", ...o.argv] : o.argv;
+  const plan = planTtyCommand(o.argv, o.tty, view);
   let child: ChildProcess;
   try {
     child = spawnTaskProcess({
       allocDir: alloc.allocDir,
       task,
       driver,
-      argv,
+      argv: plan.argv,
       env: o.tty ? { TERM: "xterm", ...env } : env,
       networkNone: alloc.networkNone,
       isolation,
+      controlPipe: plan.pty,
     });
   } catch (err) {
     closeWithError(ws, socket, WS_INTERNAL_ERROR, `failed to start command: ${(err as Error).message}`);
     return;
   }
   ctx.trackProcess(alloc.ID, child);
+  // The pty helper's fd 3: "rows cols\n" resize lines. EPIPE once the helper is gone is harmless.
+  const control = plan.pty ? (child.stdio[3] as Writable | null) : null;
+  control?.on("error", () => {});
 
   let finished = false;
   const end = (): void => {
@@ -95,6 +95,7 @@ export function runExecSession(o: ExecSessionOptions, onFrame: FrameSink): void 
     ws,
     chunkSize: frameChunkSize(driver),
     tty: o.tty,
+    pty: plan.pty,
     cutAfterBytes: ctx.faults.execCutAfterBytes,
     onCut: () => {
       end();
@@ -151,6 +152,8 @@ export function runExecSession(o: ExecSessionOptions, onFrame: FrameSink): void 
       closeWithError(ws, socket, WS_INTERNAL_ERROR, "unexpected message type");
       return;
     }
+    const resize = control?.writable ? resizeLineOf(f) : undefined;
+    if (resize !== undefined) control?.write(resize);
     const input = f.stdin as { data?: unknown; close?: unknown } | undefined;
     if (!input || typeof input !== "object" || !stdin || stdin.writableEnded) return; // heartbeat, tty_size, unknown
     // docker's StreamToExecOptions treats a frame with close:true as close-only and drops its data.

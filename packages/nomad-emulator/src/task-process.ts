@@ -48,6 +48,8 @@ export interface TaskProcessOptions {
   networkNone: boolean;
   /** "bwrap" (default when available) or "none" (plain host processes). */
   isolation?: "bwrap" | "none";
+  /** Adds a 4th stdio pipe (the child's fd 3, e.g. the pty helper's resize channel); bwrap passes it through. */
+  controlPipe?: boolean;
 }
 
 /**
@@ -60,12 +62,13 @@ export function spawnTaskProcess(o: TaskProcessOptions): ChildProcess {
   const taskDir = join(o.allocDir, o.task);
   const isolation = o.isolation ?? (hasBwrap() ? "bwrap" : "none");
   const env = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", ...o.env };
+  const stdio: Array<"pipe"> = o.controlPipe ? ["pipe", "pipe", "pipe", "pipe"] : ["pipe", "pipe", "pipe"];
   if (o.driver === "raw_exec" || isolation === "none") {
     return spawn(o.argv[0] ?? "true", o.argv.slice(1), {
       cwd: o.cwd && isolation === "none" && o.driver !== "raw_exec" ? join(taskDir, o.cwd) : (o.cwd ?? taskDir),
       env,
       detached: true,
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio,
     });
   }
   const args = [
@@ -95,5 +98,5 @@ export function spawnTaskProcess(o: TaskProcessOptions): ChildProcess {
   ];
   if (o.networkNone) args.push("--unshare-net");
   args.push("--", ...o.argv);
-  return spawn("bwrap", args, { env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+  return spawn("bwrap", args, { env, detached: true, stdio });
 }

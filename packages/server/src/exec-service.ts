@@ -48,6 +48,9 @@ export async function openExec(
     throw error;
   }
   session.exit.then(done, done);
+  // An abort that lands while the backend is still opening the session can be missed by it (seen with the nomad
+  // backend): end the command here so a client that already left never leaves it running.
+  if (request.signal?.aborted) session.kill();
   return session;
 }
 

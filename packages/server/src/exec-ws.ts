@@ -127,6 +127,7 @@ class WsExec {
       this.session = await openExec(backend, this.name, request, limits, metrics);
     }
     const session = this.session;
+    if (this.signal.aborted) session.kill(); // the socket closed while the backend was still opening the session
     await this.send({ type: "started" });
     for (const early of this.#early.splice(0)) this.input(early);
     const pumps = [this.#pump(session.stdout, "stdout"), this.#pump(session.stderr, "stderr")];

@@ -2,6 +2,7 @@
 import { Transform, type TransformCallback } from "node:stream";
 import { TimeoutError } from "@agentkernel/core";
 import { HttpEdgeError } from "./error-handler.js";
+import { anySignal } from "./shutdown.js";
 
 /** Tunable limits; every field has a default suited to a shared server. */
 export interface ServerLimits {
@@ -141,13 +142,15 @@ export async function withDeadline<T>(
     () => deadline.abort(new TimeoutError(`${what} took longer than ${ms} ms; retry, or raise the server's request timeout`)),
     ms,
   );
+  const linked = anySignal([signal, deadline.signal]);
   try {
-    return await fn(AbortSignal.any([signal, deadline.signal]));
+    return await fn(linked.signal);
   } catch (error) {
     if (deadline.signal.aborted) throw deadline.signal.reason;
     throw error;
   } finally {
     clearTimeout(timer);
+    linked.dispose();
   }
 }
 

@@ -5,6 +5,7 @@ import type { SandboxSpec, StartProgress } from "@agentkernel/core";
 import { parseSandboxSpec } from "@agentkernel/core";
 import { openExec, toExecRequest } from "./exec-service.js";
 import type { ServerDeps } from "./server-context.js";
+import { anySignal } from "./shutdown.js";
 import type { RunInput } from "./schemas/run.js";
 
 /** Stages a run reports (the documented creating/starting/executing, plus the backend's finer ones). */
@@ -106,11 +107,15 @@ export async function runEphemeral(deps: ServerDeps, input: RunInput, hooks: Run
     if (pooled || created) {
       // Not the request's signal: the client may be gone, and the sandbox must still go (unless shutdown ends it).
       const link = deps.shutdown.link();
-      const cleanup = AbortSignal.any([link.signal, AbortSignal.timeout(CLEANUP_TIMEOUT_MS)]);
-      const removal = pooled && pool ? pool.release(name, { signal: cleanup }) : backend.remove(name, { signal: cleanup });
+      const cleanup = anySignal([link.signal, AbortSignal.timeout(CLEANUP_TIMEOUT_MS)]);
+      const removal =
+        pooled && pool ? pool.release(name, { signal: cleanup.signal }) : backend.remove(name, { signal: cleanup.signal });
       await removal
         .catch((err: unknown) => logger.warn({ err, sandbox: name }, "could not remove an ephemeral sandbox; its ttl will"))
-        .finally(link.release);
+        .finally(() => {
+          cleanup.dispose();
+          link.release();
+        });
     }
   }
 }

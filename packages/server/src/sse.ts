@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { AppEnv } from "./server-context.js";
+import { anySignal } from "./shutdown.js";
 
 /** Sends one event; resolves once the chunk is handed to the socket's queue. */
 export type SendEvent = (event: string, data: unknown) => Promise<void>;
@@ -28,7 +29,8 @@ export function sseResponse(c: Context<AppEnv>, handler: (channel: SseChannel) =
   return streamSSE(c, async (stream) => {
     const hangup = new AbortController();
     stream.onAbort(() => hangup.abort(new Error("client closed the event stream")));
-    const signal = AbortSignal.any([requestSignal, hangup.signal]);
+    const linked = anySignal([requestSignal, hangup.signal]);
+    const signal = linked.signal;
     let id = 0;
     const heartbeat = setInterval(() => {
       if (!stream.closed && !stream.aborted) stream.write(": keep-alive\n\n").catch(() => undefined);
@@ -44,6 +46,7 @@ export function sseResponse(c: Context<AppEnv>, handler: (channel: SseChannel) =
       log.error({ err: error }, "event stream handler failed");
     } finally {
       clearInterval(heartbeat);
+      linked.dispose();
     }
   });
 }

@@ -3,6 +3,7 @@ import { AgentkernelError, BackendUnavailableError } from "@agentkernel/core";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { envelope, errorResponses } from "../schemas/common.js";
 import type { AppEnv, ServerDeps } from "../server-context.js";
+import { anySignal } from "../shutdown.js";
 
 const READY_TIMEOUT_MS = 5_000;
 // A label no sandbox carries: the backend does a real, cheap query (Nomad filters server-side) that returns nothing.
@@ -36,14 +37,17 @@ const ready = createRoute({
 export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void {
   app.openapi(health, (c) => c.json({ status: "ok" as const }, 200));
   app.openapi(ready, async (c) => {
+    const probe = anySignal([c.get("signal"), AbortSignal.timeout(READY_TIMEOUT_MS)]);
     try {
       await deps.backend.list({
         labels: PROBE_LABELS,
-        signal: AbortSignal.any([c.get("signal"), AbortSignal.timeout(READY_TIMEOUT_MS)]),
+        signal: probe.signal,
       });
     } catch (error) {
       const reason = AgentkernelError.isInstance(error) ? error.message : "no answer";
       throw new BackendUnavailableError(`backend ${deps.backend.backendId} is not ready: ${reason}`, { cause: error });
+    } finally {
+      probe.dispose();
     }
     const upkeep = deps.pool?.stats().upkeep;
     const pool = !deps.pool ? "none" : deps.shutdown.aborted || upkeep?.backingOff ? "stopped" : "running";

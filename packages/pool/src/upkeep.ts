@@ -40,6 +40,7 @@ export class Upkeep {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #failures = 0;
+  #lastReap = 0;
   #stopped = false;
   lastError: unknown;
 
@@ -146,9 +147,13 @@ export class Upkeep {
           }
         } else await this.#topUp(pool);
       }
-      const reaped = await p.reap();
-      this.#metrics.reaped += reaped;
-      if (reaped > 0) this.#o.logger.info({ reaped }, "warm pool: reaped expired or dead sandboxes");
+      // The reaper reads every claim: once per interval, not on every kicked round (claims kick one each).
+      if (Date.now() - this.#lastReap >= this.#o.upkeepIntervalMs) {
+        const reaped = await p.reap();
+        this.#lastReap = Date.now();
+        this.#metrics.reaped += reaped;
+        if (reaped > 0) this.#o.logger.info({ reaped }, "warm pool: reaped expired or dead sandboxes");
+      }
       this.#metrics.upkeepRounds++;
       if (this.#failures > 0)
         this.#o.logger.info({ after: this.#failures }, "warm pool: backend reachable again; upkeep recovered");

@@ -13,6 +13,7 @@ import {
   validateSandboxPath,
 } from "@agentkernel/core";
 import type { CliContext } from "./cli-context.js";
+import { OutputClosedError, writable } from "./stream-io.js";
 
 /** One side of a copy. `-` is stdin (as source) or stdout (as destination). */
 export type CpOperand = { kind: "sandbox"; name: string; path: string } | { kind: "local"; path: string };
@@ -126,9 +127,16 @@ async function copy(ctx: CliContext, src: string, dest: string, io: { stdin: Rea
   const remote = await backend.readFile(from.name, from.path, signal);
   if (to.path === "-") {
     const sink = new Writable({
-      write: (chunk, _e, cb) => (io.stdout.write(chunk) ? cb() : io.stdout.once("drain", () => cb())),
+      write: (chunk, _e, cb) => {
+        if (io.stdout.destroyed) cb(new OutputClosedError(undefined));
+        else if (io.stdout.write(chunk)) cb();
+        else void writable(io.stdout).then(() => cb());
+      },
     });
-    await pipeline(remote, count.stream, sink);
+    // A reader that stops early (`| head -c 100`) ends the copy; that is its choice, not an error.
+    await pipeline(remote, count.stream, sink).catch((error: unknown) => {
+      if (!(error instanceof OutputClosedError)) throw error;
+    });
     return { from: src, to: "-", bytes: count.total() };
   }
   const target = (await isDirectory(to.path)) ? join(to.path, posix.basename(from.path)) : to.path;

@@ -1,9 +1,11 @@
 /** exec: runs argv in a sandbox with stdin piped through, stdout/stderr streamed apart, and the remote exit code returned. */
 import type { Readable, Writable } from "node:stream";
+import { setTimeout as delay } from "node:timers/promises";
 import { type Backend, type ExecRequest, InvalidInputError, type TtySize, validateExecRequest } from "@agentkernel/core";
 import type { CliContext } from "./cli-context.js";
 import { parseDuration, parseEnvFlags } from "./parse-input.js";
-import { copyInto } from "./stream-io.js";
+import { EXIT } from "./exit-codes.js";
+import { copyInto, OutputClosedError } from "./stream-io.js";
 
 /** The terminal side of an exec: where bytes come from and go to. */
 export interface ExecIo {
@@ -66,6 +68,12 @@ export async function runExec(
   try {
     const [exit] = await Promise.all([session.exit, copyInto(session.stdout, io.stdout), copyInto(session.stderr, io.stderr)]);
     return exit.exitCode;
+  } catch (error) {
+    if (!(error instanceof OutputClosedError)) throw error;
+    // Our reader is gone (`| head -1`): end the remote command as SIGPIPE would end a local one.
+    session.kill();
+    await Promise.race([session.exit.catch(() => undefined), delay(5_000)]);
+    return EXIT.outputClosed;
   } finally {
     unsubscribe?.();
     if (input) {

@@ -16,6 +16,8 @@ export const EXIT = {
   internal: 70,
   /** 128 + SIGINT, as a shell reports a command ended by Ctrl-C. */
   interrupted: 130,
+  /** 128 + SIGPIPE: stdout was closed by its reader (`| head`), the remote command was ended. */
+  outputClosed: 141,
 } as const;
 
 /** Every core error code → exit code. A test asserts it covers ERROR_CODES. */

@@ -78,11 +78,7 @@ function withSignal(ctx: CliContext): { signal?: AbortSignal } {
 }
 
 /** Runs `fn` against the backend holding `name`; a NOT_FOUND drops a stale hint before it propagates. */
-async function onSandbox<T>(
-  ctx: CliContext,
-  name: string,
-  fn: (backend: Backend) => Promise<T>,
-) {
+async function onSandbox<T>(ctx: CliContext, name: string, fn: (backend: Backend) => Promise<T>) {
   validateSandboxName(name);
   const { backend } = await ctx.backendFor(name);
   try {

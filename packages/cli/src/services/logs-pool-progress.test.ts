@@ -1,8 +1,10 @@
 // logs (local backend, with and without follow), pool status without a warm-pool backend, and the TTY-only progress line.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliContext } from "./cli-context.js";
+import { execInSandbox } from "./exec.js";
 import { createSandbox, removeSandbox, startSandbox } from "./lifecycle.js";
 import { streamLogs } from "./logs.js";
 import { poolStatus } from "./pool.js";
@@ -99,5 +101,34 @@ describe("progress", () => {
       progress.done();
       expect(writes).toEqual([]);
     }
+  });
+});
+
+describe("a reader that goes away", () => {
+  // The remote loop ignores SIGPIPE, so only the CLI's kill can end it.
+  it("exec ends the remote command and returns 141 when stdout fails with EPIPE", async () => {
+    const { ctx: fresh } = await testContext(home, "local");
+    let writes = 0;
+    const stdout = new Writable({
+      write(_chunk, _encoding, callback) {
+        writes++;
+        callback(writes > 1 ? Object.assign(new Error("write EPIPE"), { code: "EPIPE" }) : null);
+      },
+    });
+    const stderr = new CollectingWritable();
+    const code = await execInSandbox(
+      fresh,
+      { name: "logs-local", command: ["sh", "-c", "trap '' PIPE; while :; do echo y 2>/dev/null || sleep 0.1; done"] },
+      { stdout, stderr },
+    );
+    expect(code).toBe(141);
+    const check = { stdout: new CollectingWritable(), stderr: new CollectingWritable() };
+    await execInSandbox(
+      fresh,
+      { name: "logs-local", command: ["sh", "-c", "ps -eo args | grep -c '^sh -c trap' || true"] },
+      check,
+    );
+    expect(check.stdout.buffer.toString().trim()).toBe("0");
+    await fresh.close();
   });
 });

@@ -2,6 +2,7 @@
 import type { Writable } from "node:stream";
 import { CapabilityUnsupportedError, validateSandboxName } from "@agentkernel/core";
 import type { CliContext } from "./cli-context.js";
+import { writable } from "./stream-io.js";
 
 /** Writes the logs of `name` to `out`/`err` with back-pressure; resolves when the log ends (or follow is aborted). */
 export async function streamLogs(
@@ -21,7 +22,8 @@ export async function streamLogs(
   try {
     for await (const chunk of backend.logs(name, { follow, ...(ctx.signal ? { signal: ctx.signal } : {}) })) {
       const to = chunk.stream === "stderr" ? io.stderr : io.stdout;
-      if (!to.write(chunk.data)) await new Promise((resolve) => to.once("drain", resolve));
+      if (to.destroyed) return; // the reader went away (`| head`): nothing more to show
+      if (!to.write(chunk.data)) await writable(to);
     }
   } catch (error) {
     // Ctrl-C is how a follow ends: that is success, not an error.

@@ -7,8 +7,8 @@ import { type PoolServer, startPoolServer } from "./pool-server.js";
 import { type Emulator, emulator, waitUntil } from "./reliability-harness.js";
 import { count, report } from "./reliability-scale.js";
 
-const POOL_SIZE = count(10, 50);
-const CLAIMS = count(40, 500);
+const POOL_SIZE = count(8, 50);
+const CLAIMS = count(24, 500);
 const API_KEY = "r3-key-0123456789abcdef";
 
 /**

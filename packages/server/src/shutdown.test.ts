@@ -2,7 +2,7 @@
 import type { Backend } from "@agentkernel/core";
 import type { Emulator } from "@agentkernel/nomad-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ShutdownScope } from "./shutdown.js";
+import { anySignal, ShutdownScope } from "./shutdown.js";
 import { emulator, json, nomadBackend, testServer } from "./test-server.js";
 
 let nomad: Emulator;
@@ -57,6 +57,24 @@ describe("ShutdownScope", () => {
     expect(done.signal.aborted).toBe(false);
     expect(scope.link().signal.aborted).toBe(true);
     expect(scope.size).toBe(0);
+  });
+});
+
+describe("anySignal", () => {
+  it("aborts with the first source's reason and detaches from every source", () => {
+    const a = new AbortController();
+    const b = new AbortController();
+    const linked = anySignal([a.signal, b.signal]);
+    b.abort(new Error("b first"));
+    expect(linked.signal.aborted).toBe(true);
+    expect((linked.signal.reason as Error).message).toBe("b first");
+    a.abort(new Error("later"));
+    expect((linked.signal.reason as Error).message).toBe("b first");
+    const early = anySignal([b.signal]);
+    expect(early.signal.aborted).toBe(true);
+    const disposed = anySignal([new AbortController().signal]);
+    disposed.dispose();
+    expect(disposed.signal.aborted).toBe(false);
   });
 });
 

@@ -93,6 +93,10 @@ export interface Json {
   readonly content: Json;
   readonly results: Json;
   readonly sandbox: Json;
+  readonly warm: Json;
+  readonly stats: Json;
+  readonly hits: Json;
+  readonly misses: Json;
   map<T>(fn: (item: Json) => T): T[];
 }
 

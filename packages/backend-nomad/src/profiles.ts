@@ -1,5 +1,5 @@
 /** Security profiles (permissive / moderate / restrictive) mapped to the concrete hardening a Nomad task gets. */
-import type { SecurityProfile } from "@agentkernel/core";
+import { PROFILE_DEFAULTS, type SecurityProfile } from "@agentkernel/core";
 
 /** The hardening one profile implies; drivers turn it into their `Config` keys. */
 export interface ProfileHardening {
@@ -21,21 +21,21 @@ export const PROFILE_HARDENING: Readonly<Record<SecurityProfile, ProfileHardenin
     capDropAll: false,
     noNewPrivileges: false,
     pidsLimit: undefined,
-    readOnlyRootDefault: false,
-    networkDefault: true,
+    readOnlyRootDefault: PROFILE_DEFAULTS.permissive.readOnlyRoot,
+    networkDefault: PROFILE_DEFAULTS.permissive.network,
   },
   moderate: {
     capDropAll: true,
     noNewPrivileges: true,
     pidsLimit: 1024,
-    readOnlyRootDefault: false,
-    networkDefault: false,
+    readOnlyRootDefault: PROFILE_DEFAULTS.moderate.readOnlyRoot,
+    networkDefault: PROFILE_DEFAULTS.moderate.network,
   },
   restrictive: {
     capDropAll: true,
     noNewPrivileges: true,
     pidsLimit: 256,
-    readOnlyRootDefault: true,
-    networkDefault: false,
+    readOnlyRootDefault: PROFILE_DEFAULTS.restrictive.readOnlyRoot,
+    networkDefault: PROFILE_DEFAULTS.restrictive.network,
   },
 };

@@ -7,6 +7,16 @@ import { ENV_NAME_PATTERN, SANDBOX_NAME_PATTERN, SANDBOX_NAME_RULE } from "./nam
 export const SECURITY_PROFILES = ["permissive", "moderate", "restrictive"] as const;
 export type SecurityProfile = (typeof SECURITY_PROFILES)[number];
 
+/**
+ * What each profile means when a spec leaves `network` / `readOnlyRoot` unset. Every backend and the warm pool
+ * read this one table, so a warm sandbox and a cold one of the same profile are hardened alike.
+ */
+export const PROFILE_DEFAULTS: Readonly<Record<SecurityProfile, { network: boolean; readOnlyRoot: boolean }>> = {
+  permissive: { network: true, readOnlyRoot: false },
+  moderate: { network: false, readOnlyRoot: false },
+  restrictive: { network: false, readOnlyRoot: true },
+};
+
 /** Core sandbox status; backends map their native states onto these. */
 export const SANDBOX_STATUSES = ["pending", "running", "stopped", "failed", "lost", "unknown"] as const;
 export type SandboxStatus = (typeof SANDBOX_STATUSES)[number];

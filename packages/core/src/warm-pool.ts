@@ -37,7 +37,16 @@ export interface WarmPoolProvider {
   reap(options?: { now?: Date; signal?: AbortSignal }): Promise<number>;
   /** Removes the pool's unclaimed warm sandboxes (never claimed ones); resolves with how many. */
   cleanup(pool: WarmPoolSpec, options?: { signal?: AbortSignal }): Promise<number>;
+  /**
+   * Runs `fn` while holding a short cross-replica lock on the pool's upkeep (Nomad: a Variable lock), so two
+   * replicas never over-dispatch. `acquired: false` means another holder has it: skip this round. Optional: a
+   * provider that serves a single process may omit it.
+   */
+  withUpkeepLock?<T>(pool: WarmPoolSpec, fn: () => Promise<T>): Promise<UpkeepLockResult<T>>;
 }
+
+/** Outcome of `withUpkeepLock`. */
+export type UpkeepLockResult<T> = { acquired: true; value: T } | { acquired: false };
 
 /** Derives a stable pool key from image and profile. */
 export function poolKey(image: string, profile: SecurityProfile): string {

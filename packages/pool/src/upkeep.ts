@@ -3,15 +3,6 @@ import { hasErrorCode, type WarmPoolCounts, type WarmPoolProvider, type WarmPool
 import type { PoolMetrics } from "./metrics.js";
 import type { ResolvedWarmPoolOptions } from "./warm-pool-options.js";
 
-/** What upkeep needs beyond the contract: a cross-replica lock (the Nomad provider has one; see README). */
-interface LockingProvider extends WarmPoolProvider {
-  withUpkeepLock<T>(pool: WarmPoolSpec, fn: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }>;
-}
-
-function hasLock(p: WarmPoolProvider): p is LockingProvider {
-  return typeof (p as Partial<LockingProvider>).withUpkeepLock === "function";
-}
-
 /** Failures that heal by themselves: wait and retry rather than give up. */
 export function isTransient(err: unknown): boolean {
   return ["BACKEND_UNAVAILABLE", "TIMEOUT", "STREAM_INTERRUPTED", "CONFLICT"].some((c) =>
@@ -138,7 +129,7 @@ export class Upkeep {
     const p = this.#provider;
     try {
       for (const pool of this.#o.pools) {
-        if (hasLock(p)) {
+        if (p.withUpkeepLock) {
           const r = await p.withUpkeepLock(pool, () => this.#topUp(pool));
           if (!r.acquired) {
             // Another replica is topping this pool up right now; just refresh what we show.

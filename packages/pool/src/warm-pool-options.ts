@@ -3,6 +3,7 @@ import {
   assertSupportedBackend,
   type Backend,
   InvalidInputError,
+  PROFILE_DEFAULTS,
   type SandboxSpec,
   type SecurityProfile,
   type WarmPoolProvider,
@@ -92,16 +93,6 @@ export function resolveWarmPoolOptions(options: WarmPoolOptions): ResolvedWarmPo
     logger: options.logger ?? SILENT_LOGGER,
   };
 }
-
-/**
- * Network and read-only-root defaults per profile, as core documents them (`network`: off unless permissive)
- * and both backends apply them (read-only root: restrictive). A spec that overrides them is not a warm match.
- */
-const PROFILE_DEFAULTS: Record<SecurityProfile, { network: boolean; readOnlyRoot: boolean }> = {
-  permissive: { network: true, readOnlyRoot: false },
-  moderate: { network: false, readOnlyRoot: false },
-  restrictive: { network: false, readOnlyRoot: true },
-};
 
 /** The pool that can serve `spec`, or why none can (for the debug log). */
 export function matchPool(

@@ -7,7 +7,7 @@ import { type Emulator, startEmulator } from "./index.js";
 
 const job = JSON.parse(
   readFileSync(
-    new URL("../../../../shared/nomad-api/examples/job-register-request-docker-sandbox.json", import.meta.url),
+    new URL("../fixtures/nomad-api-examples/job-register-request-docker-sandbox.json", import.meta.url),
     "utf8",
   ),
 ) as { Job: Record<string, unknown> & { TaskGroups: Array<{ Tasks: Array<{ Config: Record<string, unknown> }> }> } };

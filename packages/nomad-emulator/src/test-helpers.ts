@@ -44,7 +44,7 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false>, what:
 
 /** An example file from the shared Nomad API reference. */
 export function example(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`../../../../shared/nomad-api/examples/${name}`, import.meta.url), "utf8")) as Record<
+  return JSON.parse(readFileSync(new URL(`../fixtures/nomad-api-examples/${name}`, import.meta.url), "utf8")) as Record<
     string,
     unknown
   >;

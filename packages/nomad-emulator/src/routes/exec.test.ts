@@ -7,7 +7,7 @@ import { type Harness, runExec, startHarness } from "./test-client-harness.js";
 const cmd = (...argv: string[]): string => JSON.stringify(argv);
 const sh = (script: string): Record<string, string> => ({ task: "main", command: cmd("/bin/sh", "-c", script) });
 const example = JSON.parse(
-  readFileSync(new URL("../../../../../shared/nomad-api/examples/exec-frames.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../../fixtures/nomad-api-examples/exec-frames.json", import.meta.url), "utf8"),
 ) as { server_to_client: unknown[]; client_to_server: unknown[]; exit_code_zero_variant: unknown };
 
 let h: Harness;

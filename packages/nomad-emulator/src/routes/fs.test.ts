@@ -8,7 +8,7 @@ import { type Frame, type Harness, splitFrames, startHarness } from "./test-clie
 const dataOf = (frames: Frame[]): string =>
   Buffer.concat(frames.flatMap((f) => (f.Data ? [Buffer.from(f.Data, "base64")] : []))).toString();
 const example = JSON.parse(
-  readFileSync(new URL("../../../../../shared/nomad-api/examples/fs-stream-frames.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../../fixtures/nomad-api-examples/fs-stream-frames.json", import.meta.url), "utf8"),
 ) as { raw_body_example: string; frames: Frame[]; ls_response_for_path_root: Array<Record<string, unknown>> };
 
 let h: Harness;

@@ -27,14 +27,24 @@ export function toExecRequest(input: CommandInput, limits: Limits, signal: Abort
 }
 
 /** Opens an exec session holding an exec slot until the command exits (the release runs exactly once). */
-export async function openExec(
+export function openExec(
   backend: Backend,
   name: string,
   request: ExecRequest,
   limits: Limits,
   metrics: ServerMetrics,
 ): Promise<ExecSession> {
-  const release = await limits.execSlots.acquire(request.signal);
+  return holdingSlot(limits, metrics, request.signal, () => backend.exec(name, request));
+}
+
+/** Runs `open` once an exec slot is free and keeps the slot until the session's command exits. */
+export async function holdingSlot(
+  limits: Limits,
+  metrics: ServerMetrics,
+  signal: AbortSignal | undefined,
+  open: () => Promise<ExecSession>,
+): Promise<ExecSession> {
+  const release = await limits.execSlots.acquire(signal);
   metrics.execsInFlight.inc();
   const done = () => {
     metrics.execsInFlight.dec();
@@ -42,7 +52,7 @@ export async function openExec(
   };
   let session: ExecSession;
   try {
-    session = await backend.exec(name, request);
+    session = await open();
   } catch (error) {
     done();
     throw error;
@@ -50,7 +60,7 @@ export async function openExec(
   session.exit.then(done, done);
   // An abort that lands while the backend is still opening the session can be missed by it (seen with the nomad
   // backend): end the command here so a client that already left never leaves it running.
-  if (request.signal?.aborted) session.kill();
+  if (signal?.aborted) session.kill();
   return session;
 }
 

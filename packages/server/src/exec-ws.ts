@@ -21,7 +21,7 @@ import { upgradeWebSocket } from "@hono/node-server";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { WSContext } from "hono/ws";
 import type { WebSocket } from "ws";
-import { openExec, toExecRequest } from "./exec-service.js";
+import { holdingSlot, openExec, toExecRequest } from "./exec-service.js";
 import type { AppEnv, ServerDeps } from "./server-context.js";
 import type { ShutdownLink } from "./shutdown.js";
 
@@ -105,11 +105,12 @@ class WsExec {
           backend: backend.backendId,
         });
       const size = typeof tty === "object" ? tty : undefined;
-      this.session = await attach(this.name, {
+      const options = {
         signal: this.signal,
         ...(typeof frame.shell === "string" ? { shell: frame.shell } : {}),
         ...(size ? { size } : {}),
-      });
+      };
+      this.session = await holdingSlot(limits, metrics, this.signal, () => attach(this.name, options));
     } else {
       const request = toExecRequest(
         {

@@ -1,6 +1,6 @@
 /** Body size limits, request deadlines and bounded concurrency (a semaphore with a bounded queue). */
 import { Transform, type TransformCallback } from "node:stream";
-import { TimeoutError } from "@agentkernel/core";
+import { AbortedError, TimeoutError } from "@agentkernel/core";
 import { HttpEdgeError } from "./error-handler.js";
 import { anySignal } from "./shutdown.js";
 
@@ -50,6 +50,11 @@ export const DEFAULT_LIMITS: ServerLimits = {
   shutdownGraceMs: 25_000,
 };
 
+/** Why a wait for a slot ended: a core error (503), never the raw abort reason (which would read as a bug). */
+function cancelled(signal: AbortSignal | undefined): AbortedError {
+  return new AbortedError("the request was cancelled while it waited for an exec slot", { cause: signal?.reason });
+}
+
 /** A counting semaphore whose waiters are bounded: a full queue is refused at once (429) rather than piling up. */
 export class Semaphore {
   #active = 0;
@@ -85,9 +90,9 @@ export class Semaphore {
         const onAbort = () => {
           const i = this.#waiters.indexOf(wake);
           if (i >= 0) this.#waiters.splice(i, 1);
-          reject(signal?.reason);
+          reject(cancelled(signal));
         };
-        if (signal?.aborted) return reject(signal.reason);
+        if (signal?.aborted) return reject(cancelled(signal));
         signal?.addEventListener("abort", onAbort, { once: true });
         this.#waiters.push(wake);
       });

@@ -53,7 +53,8 @@ export async function runP6(ctx) {
       let errors = 0;
       for (let r = 0; r < rounds; r++) {
         const res = await cannon(t.opts);
-        rps.push(res.requests.average);
+        // Completed requests over wall time: right for both the fixed-duration and the fixed-amount runs.
+        rps.push(res.requests.total / res.duration);
         p50.push(res.latency.p50);
         p99.push(res.latency.p99);
         non2xx += res.non2xx;

@@ -1,22 +1,6 @@
 /** `agentkernel serve`: the HTTP API on server.host:server.port (default 127.0.0.1:18888) until SIGTERM or Ctrl-C. */
-import type { Backend, Config } from "@agentkernel/core";
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../base-command.js";
-
-/** The part of @agentkernel/server this command calls, typed structurally (the package is loaded only by `serve`). */
-interface ServerModule {
-  startServerFromConfig(options: {
-    config: Config;
-    backend: Backend;
-    host?: string | undefined;
-    port?: number | undefined;
-    insecureNoAuth?: boolean | undefined;
-    shutdownOn?: NodeJS.Signals[];
-  }): Promise<{ url: string; closed: Promise<void> }>;
-}
-
-// A variable specifier keeps hono & co. out of every other command's startup (and out of the CLI's type graph).
-const SERVER_PACKAGE = "@agentkernel/server";
 
 export default class Serve extends BaseCommand<typeof Serve> {
   static override summary = "Serve the HTTP API until SIGTERM or Ctrl-C (graceful: in-flight commands finish first).";
@@ -37,7 +21,8 @@ export default class Serve extends BaseCommand<typeof Serve> {
 
   async run(): Promise<void> {
     const ctx = await this.context();
-    const { startServerFromConfig } = (await import(SERVER_PACKAGE)) as ServerModule;
+    // Loaded here, not at the top: hono & co. stay out of every other command's startup.
+    const { startServerFromConfig } = await import("@agentkernel/server");
     const server = await startServerFromConfig({
       config: ctx.config,
       backend: await ctx.backend(ctx.defaultBackend),

@@ -95,6 +95,30 @@ describe("exec adapter", () => {
   });
 });
 
+describe("exec adapter, abort while opening", () => {
+  it("an abort that lands while the session is opening still ends the command and rejects with AbortedError", async () => {
+    const marker = join(taskDir, "abort-opening-marker");
+    const controller = new AbortController();
+    const slowOpen = execTransport(
+      async (argv) => {
+        const stream = await start(argv);
+        controller.abort(); // the caller gives up before startExecSession has the stream in hand
+        return stream;
+      },
+      "test",
+      (err) => new InternalError(String(err), { cause: err }),
+    );
+    const session = await startExecSession(
+      slowOpen,
+      { command: ["sh", "-c", `sleep 1; printf alive > "$1"`, "sh", marker], signal: controller.signal },
+      "test",
+    );
+    expect(hasErrorCode(await session.exit.catch((e: unknown) => e), "ABORTED")).toBe(true);
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(existsSync(marker)).toBe(false);
+  });
+});
+
 describe("files over exec", () => {
   const awkward = ["with space", "quote'single", 'quote"double', "dollar$HOME", "back`tick`", "new\nline", "-leading"];
   it("round-trips binary data through awkward paths (spaces, quotes, $, backticks, newline, leading dash)", async () => {

@@ -177,6 +177,8 @@ export async function startExecSession(transport: ExecTransport, request: ExecRe
   const onAbort = () =>
     end(new AbortedError(`exec in ${where}: aborted by the caller; the command was ended`, { backend: "nomad" }));
   request.signal?.addEventListener("abort", onAbort, { once: true });
+  // An abort that arrived while the socket was opening fired no listener: honour it now.
+  if (request.signal?.aborted) onAbort();
   const timeoutMs = request.timeoutMs;
   if (timeoutMs !== undefined) {
     timer = setTimeout(

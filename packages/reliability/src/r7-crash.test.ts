@@ -25,7 +25,7 @@ beforeAll(async () => {
   home = tempDir("r7");
   nomad = await emulator({ isolation: "none", nodes: [{ cpuMHz: 10_000_000, memoryMB: 10_000_000 }] });
   backend = nomadBackend(nomad.address, RAW_EXEC);
-  ({ provider, close: closeProvider } = await warmProviderFor(backend, nomad.address));
+  ({ provider, close: closeProvider } = await warmProviderFor(backend));
 });
 
 afterAll(async () => {

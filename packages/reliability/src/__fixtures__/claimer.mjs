@@ -9,7 +9,7 @@ const backend = createNomadBackend({
   driver: { driver: "raw_exec", allowUnisolated: true },
   onWarning: () => undefined,
 });
-const { provider, close } = await warmProviderFor(backend, nomadAddr);
+const { provider, close } = await warmProviderFor(backend);
 const pool = { key: "alpine-3-20.moderate", image: "alpine:3.20", profile: "moderate" };
 process.on("message", async (msg) => {
   if (msg !== "go") return;

@@ -8,7 +8,6 @@ import { startServer } from "@agentkernel/server";
 import { warmProviderFor } from "./warm-provider.mjs";
 
 const opts = JSON.parse(process.argv[2] ?? "{}");
-const token = process.env.NOMAD_TOKEN;
 const backend = createNomadBackend({
   config: { address: opts.nomadAddr },
   driver: { driver: "raw_exec", allowUnisolated: true },
@@ -16,7 +15,7 @@ const backend = createNomadBackend({
   blockingWaitMs: 2_000,
   startTimeoutMs: 60_000,
 });
-const { provider, close } = await warmProviderFor(backend, opts.nomadAddr, token);
+const { provider, close } = await warmProviderFor(backend);
 const image = "alpine:3.20";
 const pool = createWarmPool({
   backend,

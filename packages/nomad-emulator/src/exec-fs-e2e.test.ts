@@ -6,10 +6,7 @@ import WebSocket from "ws";
 import { type Emulator, startEmulator } from "./index.js";
 
 const job = JSON.parse(
-  readFileSync(
-    new URL("../fixtures/nomad-api-examples/job-register-request-docker-sandbox.json", import.meta.url),
-    "utf8",
-  ),
+  readFileSync(new URL("../fixtures/nomad-api-examples/job-register-request-docker-sandbox.json", import.meta.url), "utf8"),
 ) as { Job: Record<string, unknown> & { TaskGroups: Array<{ Tasks: Array<{ Config: Record<string, unknown> }> }> } };
 
 let nomad: Emulator;

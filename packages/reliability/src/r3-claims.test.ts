@@ -13,7 +13,7 @@ const servers: PoolServer[] = [];
 
 beforeAll(async () => {
   // One roomy node: the default 4 GHz node fits only 8 sandboxes of 500 MHz.
-  nomad = await emulator({ isolation: "none", nodes: [{ cpuMHz: 10_000_000, memoryMB: 10_000_000 }] });
+  nomad = await emulator({ isolation: "none", nodes: [{ cpuMHz: 10_000_000, memoryMB: 10_000_000, diskMB: 100_000_000 }] });
   for (let i = 0; i < 2; i++) {
     servers.push(
       await startPoolServer({ nomadAddr: nomad.address, apiKey: API_KEY, target: POOL_SIZE, max: POOL_SIZE, upkeepMs: 300 }),

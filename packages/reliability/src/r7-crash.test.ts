@@ -23,7 +23,7 @@ let closeProvider: () => Promise<void>;
 beforeAll(async () => {
   assertCliBuilt();
   home = tempDir("r7");
-  nomad = await emulator({ isolation: "none", nodes: [{ cpuMHz: 10_000_000, memoryMB: 10_000_000 }] });
+  nomad = await emulator({ isolation: "none", nodes: [{ cpuMHz: 10_000_000, memoryMB: 10_000_000, diskMB: 100_000_000 }] });
   backend = nomadBackend(nomad.address, RAW_EXEC);
   ({ provider, close: closeProvider } = await warmProviderFor(backend));
 });

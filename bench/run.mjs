@@ -42,7 +42,10 @@ for (const id of only) {
   log(`\n${id} …`);
   // A fresh emulator per suite: no suite's leftovers (10,000 jobs, warm pools) skew another's figures.
   // One roomy node: the default 4 GHz node fits only 8 sandboxes of 500 MHz, P3 keeps 1,000 warm.
-  const emu = await startEmulatorChild({ isolation: "none", nodes: [{ cpuMHz: 100_000_000, memoryMB: 100_000_000 }] });
+  const emu = await startEmulatorChild({
+    isolation: "none",
+    nodes: [{ cpuMHz: 100_000_000, memoryMB: 100_000_000, diskMB: 1_000_000_000 }],
+  });
   const t0 = Date.now();
   try {
     const out = await suite({ emu, scale, log });

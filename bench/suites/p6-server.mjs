@@ -55,6 +55,7 @@ export async function runP6(ctx) {
         const res = await cannon(t.opts);
         // Completed requests over wall time: right for both the fixed-duration and the fixed-amount runs.
         rps.push(res.requests.total / res.duration);
+        if (process.env.BENCH_DEBUG) ctx.log(`    round ${r}: ${res.requests.total} requests in ${res.duration} s`);
         p50.push(res.latency.p50);
         p99.push(res.latency.p99);
         non2xx += res.non2xx;

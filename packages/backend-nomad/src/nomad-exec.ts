@@ -20,6 +20,8 @@ import { type EnvMode, encodeEnvHeader, envFileCommand, killCommand, newExecId, 
 const TIMEOUT_CODES = new Set([124, 137, 143]);
 /** How long after `timeoutMs` the client-side timer gives the in-sandbox `timeout` before closing the socket. */
 const TIMEOUT_GRACE_MS = 4_000;
+/** How far ahead of our clock the in-sandbox `timeout` may fire (it starts before the socket is handed to us). */
+const TIMEOUT_LEAD_MS = 1_000;
 
 /** The sandbox-side operations an exec session needs, provided by the backend. */
 export interface ExecTransport {
@@ -188,7 +190,10 @@ export async function startExecSession(transport: ExecTransport, request: ExecRe
   }
   stream.exitCode.then(
     (exitCode) => {
-      const timedOut = timeoutMs !== undefined && TIMEOUT_CODES.has(exitCode) && Date.now() - startedAt >= timeoutMs;
+      // The in-sandbox `timeout` started before our clock did (the socket opened first), so it can fire a little
+      // before `timeoutMs` by our measure: allow that lead, up to half the timeout, when classifying its exit code.
+      const lead = Math.min(TIMEOUT_LEAD_MS, timeoutMs === undefined ? 0 : timeoutMs / 2);
+      const timedOut = timeoutMs !== undefined && TIMEOUT_CODES.has(exitCode) && Date.now() - startedAt >= timeoutMs - lead;
       finish(
         timedOut
           ? new TimeoutError(`exec in ${where}: ran past ${timeoutMs} ms; the command was ended`, { backend: "nomad" })

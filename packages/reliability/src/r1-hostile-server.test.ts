@@ -12,7 +12,7 @@ import {
   tempDir,
   testServer,
 } from "./reliability-harness.js";
-import { FULL, report } from "./reliability-scale.js";
+import { report } from "./reliability-scale.js";
 
 let nomad: Emulator;
 let backend: Backend;
@@ -70,9 +70,8 @@ describe("R1 hostile corpus through the server", () => {
 
   it("round-trips hostile but legal file paths and refuses traversal", async () => {
     const problems: string[] = [];
-    // KNOWN BUG (server, reported): the files route pattern `:path{.+}` does not match a newline, so a legal
-    // path with "\n" is a 404. Checked only with RELIABILITY_FULL=1 until the owner fixes it.
-    const paths = roundTripPaths(marker).filter((p) => FULL || !p.includes("\n"));
+    // Includes a path with "\n" (the files route once used `:path{.+}`, which does not match a newline).
+    const paths = roundTripPaths(marker);
     for (const path of paths) {
       cases++;
       const url = `/sandboxes/${BOX}/files${path.split("/").map(encodeURIComponent).join("/")}`;

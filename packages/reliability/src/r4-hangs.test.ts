@@ -90,16 +90,7 @@ describe("R4 cut streams and silent Nomads", () => {
     session.stdout.resume();
     session.stderr.resume();
     const exit = await settle(session.exit);
-    // KNOWN BUG (backend-nomad nomad-exec.ts, reported): when the in-sandbox `timeout` fires before the client's
-    // own clock reaches timeoutMs (it started later), exit resolves with 124 instead of rejecting with TIMEOUT.
-    // Short runs accept that; RELIABILITY_FULL=1 insists on the TimeoutError.
-    if (!FULL && exit.state === "resolved") {
-      timings["exec timeoutMs=1000 (resolved, known bug)"] = exit.ms;
-      expect((exit.value as { exitCode: number }).exitCode).toBe(124);
-      expect(exit.ms).toBeLessThanOrEqual(LIMIT_MS);
-    } else {
-      expectCoreErrorInTime("exec timeoutMs=1000", exit, ["TIMEOUT"]);
-    }
+    expectCoreErrorInTime("exec timeoutMs=1000", exit, ["TIMEOUT"]);
     expect(await eventually(() => proxy.openWebSockets() === 0, LIMIT_MS)).toBe(true);
   });
 

@@ -18,7 +18,8 @@ import { envelope, errorResponses } from "../schemas/common.js";
 import { FileContentSchema, FileParams, FileQuery, FileWrittenSchema, WriteFileBody } from "../schemas/files.js";
 import type { AppEnv, ServerDeps } from "../server-context.js";
 
-const ROUTE = "/sandboxes/:name/files/:path{.+}";
+// `[\s\S]+`, not `.+`: a legal path may contain a newline (percent-encoded in the URL, decoded before matching).
+const ROUTE = "/sandboxes/:name/files/:path{[\\s\\S]+}";
 const OCTET = "application/octet-stream";
 
 function target(c: Context<AppEnv>): { name: string; path: string } {

@@ -16,6 +16,14 @@ export class Acl {
    * 1.10+ answers `AccessorID: "acls-disabled"`.
    */
   tokenSelf(q: QueryOptions = {}): Promise<QueryResponse<AclToken>> {
-    return query(this.#t, "/v1/acl/token/self", q, { action: "read the token's own ACL entry", resource: "the token" });
+    return query(
+      this.#t,
+      "/v1/acl/token/self",
+      q,
+      { action: "read the token's own ACL entry", resource: "the token" },
+      {
+        kind: "object",
+      },
+    );
   }
 }

@@ -14,7 +14,7 @@ export class Agent {
 
   /** The agent's config, member and stats; `config.Version.Version` is the Nomad version. Needs `agent:read`. */
   self(q: QueryOptions = {}): Promise<QueryResponse<AgentSelf>> {
-    return query(this.#t, "/v1/agent/self", q, { action: "read agent info", capability: "agent:read" });
+    return query(this.#t, "/v1/agent/self", q, { action: "read agent info", capability: "agent:read" }, { kind: "object" });
   }
 
   /**
@@ -23,7 +23,9 @@ export class Agent {
    */
   async health(q: QueryOptions = {}): Promise<AgentHealthResponse> {
     try {
-      return (await query<AgentHealthResponse>(this.#t, "/v1/agent/health", q, { action: "check agent health" })).data;
+      return (
+        await query<AgentHealthResponse>(this.#t, "/v1/agent/health", q, { action: "check agent health" }, { kind: "object" })
+      ).data;
     } catch (err) {
       const cause = (err as { cause?: unknown }).cause;
       if (cause instanceof NomadResponseError && cause.statusCode === 500) {

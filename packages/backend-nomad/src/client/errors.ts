@@ -16,19 +16,34 @@ import type { Variable } from "./types.js";
 
 const BACKEND = "nomad";
 
+/** How much of Nomad's error body a NomadResponseError keeps (the rest is only counted). */
+export const BODY_KEEP_BYTES = 64 * 1024;
+/** How much of Nomad's error body an error message quotes. */
+export const BODY_QUOTE_CHARS = 512;
+
+/** At most BODY_QUOTE_CHARS of `body`, then "…(N more bytes)" counting up to `totalBytes` (the size Nomad sent). */
+export function quoteBody(body: string, totalBytes = Buffer.byteLength(body)): string {
+  if (body.length <= BODY_QUOTE_CHARS && Buffer.byteLength(body) >= totalBytes) return body;
+  const shown = body.slice(0, BODY_QUOTE_CHARS);
+  return `${shown}…(${totalBytes - Buffer.byteLength(shown)} more bytes)`;
+}
+
 /** A non-2xx answer from Nomad. `path` is the request path and query; the token is never in it (it travels in a header). */
 export class NomadResponseError extends Error {
   readonly statusCode: number;
-  /** Nomad's plain-text error body (the message shows at most 4 KiB of it). */
+  /** Nomad's plain-text error body, at most BODY_KEEP_BYTES of it (messages quote at most BODY_QUOTE_CHARS). */
   readonly body: string;
+  /** Size of the body Nomad sent, in bytes (larger than `body` when it was cut). */
+  readonly bodyBytes: number;
   readonly method: string;
   readonly path: string;
-  constructor(statusCode: number, body: string, method: string, path: string) {
-    const text = body.length > 4096 ? `${body.slice(0, 4096)}…` : body;
-    super(`Nomad ${method} ${path} answered ${statusCode}: ${text || "(empty body)"}`);
+  constructor(statusCode: number, body: string, method: string, path: string, bodyBytes = Buffer.byteLength(body)) {
+    const kept = body.length > BODY_KEEP_BYTES ? body.slice(0, BODY_KEEP_BYTES) : body;
+    super(`Nomad ${method} ${path} answered ${statusCode}: ${quoteBody(kept, bodyBytes) || "(empty body)"}`);
     this.name = "NomadResponseError";
     this.statusCode = statusCode;
-    this.body = body;
+    this.body = kept;
+    this.bodyBytes = bodyBytes;
     this.method = method;
     this.path = path;
   }
@@ -127,7 +142,9 @@ export function toCoreError(err: unknown, context: ErrorContext = {}): Agentkern
     return new InternalError(`${what}unexpected error from the Nomad client: ${String(err)}`, opts);
   }
   const body = err.body.trim();
-  const said = `(Nomad said: ${body || err.statusCode})`;
+  // Quote a bounded part of the body; the count of bytes not shown includes what the transport never kept.
+  const dropped = err.bodyBytes - Buffer.byteLength(err.body);
+  const said = `(Nomad said: ${quoteBody(body, Buffer.byteLength(body) + dropped) || err.statusCode})`;
   const ns = context.namespace ? ` in namespace "${context.namespace}"` : "";
   switch (err.statusCode) {
     case 400:

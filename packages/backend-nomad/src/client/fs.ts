@@ -4,6 +4,7 @@ import { decodeConcatenatedJson, isHeartbeat } from "./frames.js";
 import type { Transport } from "./http.js";
 import { type QueryOptions, type QueryResponse, queryParams, seg } from "./params.js";
 import { query, withNamespace } from "./request.js";
+import type { BodyKind } from "./response.js";
 import { guardStream } from "./streaming.js";
 import type { AllocFileInfo } from "./types.js";
 
@@ -49,12 +50,12 @@ export class Fs {
 
   /** Lists a directory of the allocation dir (`/`, `alloc/logs`, `<task>/local`…). */
   ls(allocId: string, path: string, q: QueryOptions = {}): Promise<QueryResponse<AllocFileInfo[]>> {
-    return this.#query(`/v1/client/fs/ls/${seg(allocId)}`, path, q, `list ${path} in allocation ${allocId}`);
+    return this.#query(`/v1/client/fs/ls/${seg(allocId)}`, path, q, `list ${path} in allocation ${allocId}`, "array");
   }
 
   /** Stats one file of the allocation dir. */
   stat(allocId: string, path: string, q: QueryOptions = {}): Promise<QueryResponse<AllocFileInfo>> {
-    return this.#query(`/v1/client/fs/stat/${seg(allocId)}`, path, q, `stat ${path} in allocation ${allocId}`);
+    return this.#query(`/v1/client/fs/stat/${seg(allocId)}`, path, q, `stat ${path} in allocation ${allocId}`, "object");
   }
 
   /** Streams a whole file of the allocation dir (back-pressured). */
@@ -96,8 +97,15 @@ export class Fs {
     }
   }
 
-  #query<T>(path: string, file: string, q: QueryOptions, action: string): Promise<QueryResponse<T>> {
-    return query(this.#t, path, { ...q, params: { ...q.params, path: file } }, { action, capability: "read-fs" });
+  #query<T>(path: string, file: string, q: QueryOptions, action: string, kind: BodyKind): Promise<QueryResponse<T>> {
+    const fields = { Name: "string", IsDir: "boolean", Size: "number" } as const;
+    return query(
+      this.#t,
+      path,
+      { ...q, params: { ...q.params, path: file } },
+      { action, capability: "read-fs" },
+      { kind, fields },
+    );
   }
 
   async #raw(path: string, extra: Record<string, string>, q: QueryOptions, action: string): Promise<Readable> {

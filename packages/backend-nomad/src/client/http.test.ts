@@ -33,7 +33,7 @@ function everything(err: unknown): string {
 
 describe("requests", () => {
   it("sends the token and basic auth as headers only, and namespace/region on every request", async () => {
-    const { fake, client } = await setup((_req, res) => reply(res, 200, []), {
+    const { fake, client } = await setup((req, res) => reply(res, 200, req.method === "GET" ? [] : { EvalID: "" }), {
       namespace: "agentkernel",
       region: "eu",
       httpAuth: { username: "u", password: "p" },
@@ -56,7 +56,9 @@ describe("requests", () => {
   });
 
   it("percent-encodes IDs, so dispatched job IDs with '/' stay one segment", async () => {
-    const { fake, client } = await setup((_req, res) => reply(res, 200, { ID: "p/dispatch-1-ab" }));
+    const { fake, client } = await setup((req, res) =>
+      reply(res, 200, req.url.includes("/allocations") ? [] : { ID: "p/dispatch-1-ab" }),
+    );
     await client.jobs.info("p/dispatch-1-ab");
     await client.jobs.allocations("p/dispatch-1-ab");
     expect(fake.requests.map((r) => r.url.split("?")[0])).toEqual([

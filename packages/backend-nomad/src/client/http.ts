@@ -4,7 +4,16 @@ import type { Readable } from "node:stream";
 import { AbortedError, type AgentkernelError } from "@agentkernel/core";
 import { Pool } from "undici";
 import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type NomadClientConfig, type NomadRetryConfig } from "./config.js";
-import { type ErrorContext, NomadConnectionError, NomadResponseError, NomadTimeoutError, toCoreError } from "./errors.js";
+import {
+  BODY_KEEP_BYTES,
+  type ErrorContext,
+  NomadConnectionError,
+  NomadResponseError,
+  NomadTimeoutError,
+  toCoreError,
+} from "./errors.js";
+import { closingIdleConnector } from "./connector.js";
+import { readCapped } from "./response.js";
 import { isRetryable, sleep } from "./retry.js";
 import { resolveTls } from "./tls.js";
 import type { ScopeDefaults } from "./params.js";
@@ -81,9 +90,11 @@ export class Transport {
     }
     this.#authHeaders = auth;
     this.#pool = new Pool(this.endpoint.origin, {
-      socketPath: this.endpoint.socketPath,
       keepAliveTimeout: 30_000,
-      connect: this.endpoint.secure ? { ...this.tls } : undefined,
+      connect: closingIdleConnector({
+        ...(this.endpoint.secure ? this.tls : {}),
+        ...(this.endpoint.socketPath ? { socketPath: this.endpoint.socketPath } : {}),
+      }),
     });
   }
 
@@ -121,8 +132,9 @@ export class Transport {
     const path = this.target(spec.path, spec.params);
     const res = await this.#pool.request({ path, method: spec.method, headers, body, signal });
     if (res.statusCode >= 300) {
-      const text = await res.body.text().catch(() => "");
-      throw new NomadResponseError(res.statusCode, text, spec.method, this.target(spec.path, spec.params));
+      // Keep at most BODY_KEEP_BYTES of an error body; a huge one is counted, not held.
+      const { text, bytes } = await readCapped(res.body, BODY_KEEP_BYTES).catch(() => ({ text: "", bytes: 0 }));
+      throw new NomadResponseError(res.statusCode, text, spec.method, this.target(spec.path, spec.params), bytes);
     }
     return res;
   }
@@ -184,7 +196,7 @@ export class Transport {
     }
   }
 
-  /** Closes pooled connections (open streams end). */
+  /** Destroys pooled connections at once, also those of calls still pending (they reject; open streams end). */
   async close(): Promise<void> {
     await this.#pool.destroy();
   }

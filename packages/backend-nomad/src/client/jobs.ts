@@ -3,6 +3,7 @@ import type { Transport } from "./http.js";
 import type { QueryOptions, QueryResponse, WriteOptions, WriteResponse } from "./params.js";
 import { seg } from "./params.js";
 import { query, write } from "./request.js";
+import { ALLOC_STUB, EVALUATION, JOB, OBJECT } from "./shapes.js";
 import type { AllocationListStub, Evaluation, JobInfo, JobListStub, JobSummary, NomadJob } from "./types.js";
 
 /** Body of a register answer. `EvalID` is "" for periodic and parameterized jobs. */
@@ -54,27 +55,45 @@ export class Jobs {
     }
     // Query namespace beats the body's: default it to the job's own so a job is never filed elsewhere by accident.
     const scoped = { ...opts, namespace: opts.namespace ?? job.Namespace };
-    return write(this.#t, { method: "PUT", path: "/v1/jobs", body }, scoped, {
-      action: `register job ${job.ID}`,
-      capability: "submit-job",
-      resource: `job "${job.ID}"`,
-    });
+    return write(
+      this.#t,
+      { method: "PUT", path: "/v1/jobs", body },
+      scoped,
+      {
+        action: `register job ${job.ID}`,
+        capability: "submit-job",
+        resource: `job "${job.ID}"`,
+      },
+      { kind: "object", fields: { EvalID: "string", JobModifyIndex: "number" } },
+    );
   }
 
   /** Reads a job with its server fields. Missing → NotFoundError. Needs `read-job`. */
   info(id: string, q: QueryOptions = {}): Promise<QueryResponse<JobInfo>> {
-    return query(this.#t, `/v1/job/${seg(id)}`, q, {
-      action: `read job ${id}`,
-      capability: "read-job",
-      resource: `job "${id}"`,
-    });
+    return query(
+      this.#t,
+      `/v1/job/${seg(id)}`,
+      q,
+      {
+        action: `read job ${id}`,
+        capability: "read-job",
+        resource: `job "${id}"`,
+      },
+      JOB,
+    );
   }
 
   /** One page of jobs; `meta.nextToken` is set when another page exists. `meta: true` adds each job's Meta. */
   list(q: QueryOptions & { meta?: boolean } = {}): Promise<QueryResponse<JobListStub[]>> {
     const params = { ...q.params };
     if (q.meta) params.meta = "true";
-    return query(this.#t, "/v1/jobs", { ...q, params }, { action: "list jobs", capability: "list-jobs" });
+    return query(
+      this.#t,
+      "/v1/jobs",
+      { ...q, params },
+      { action: "list jobs", capability: "list-jobs" },
+      { kind: "array", fields: JOB.fields },
+    );
   }
 
   /** Every job across pages, one request per page (`perPage` sets the page size). */
@@ -91,11 +110,17 @@ export class Jobs {
   deregister(id: string, opts: WriteOptions & { purge?: boolean } = {}): Promise<WriteResponse<JobDeregisterResponse>> {
     const params = new URLSearchParams();
     if (opts.purge) params.set("purge", "true");
-    return write(this.#t, { method: "DELETE", path: `/v1/job/${seg(id)}`, params, idempotent: opts.purge === true }, opts, {
-      action: `${opts.purge ? "purge" : "stop"} job ${id}`,
-      capability: "submit-job",
-      resource: `job "${id}"`,
-    });
+    return write(
+      this.#t,
+      { method: "DELETE", path: `/v1/job/${seg(id)}`, params, idempotent: opts.purge === true },
+      opts,
+      {
+        action: `${opts.purge ? "purge" : "stop"} job ${id}`,
+        capability: "submit-job",
+        resource: `job "${id}"`,
+      },
+      { kind: "object", fields: { EvalID: "string", JobModifyIndex: "number" } },
+    );
   }
 
   /** Dispatches a parameterized job. With `idempotencyToken` a retry returns the same child, so it is retried. */
@@ -115,31 +140,50 @@ export class Jobs {
       { method: "PUT", path: `/v1/job/${seg(id)}/dispatch`, body: json, params, idempotent: opts.idempotencyToken !== undefined },
       opts,
       { action: `dispatch job ${id}`, capability: "dispatch-job", resource: `parameterized job "${id}"` },
+      { kind: "object", fields: { DispatchedJobID: "string", EvalID: "string" } },
     );
   }
 
   /** The job's allocation stubs (`[]` for an unknown job). `params: { all: "true" }` includes earlier instances. */
   allocations(id: string, q: QueryOptions = {}): Promise<QueryResponse<AllocationListStub[]>> {
-    return query(this.#t, `/v1/job/${seg(id)}/allocations`, q, {
-      action: `list allocations of job ${id}`,
-      capability: "read-job",
-    });
+    return query(
+      this.#t,
+      `/v1/job/${seg(id)}/allocations`,
+      q,
+      {
+        action: `list allocations of job ${id}`,
+        capability: "read-job",
+      },
+      ALLOC_STUB,
+    );
   }
 
   /** The job's evaluations, full objects including FailedTGAllocs. */
   evaluations(id: string, q: QueryOptions = {}): Promise<QueryResponse<Evaluation[]>> {
-    return query(this.#t, `/v1/job/${seg(id)}/evaluations`, q, {
-      action: `list evaluations of job ${id}`,
-      capability: "read-job",
-    });
+    return query(
+      this.#t,
+      `/v1/job/${seg(id)}/evaluations`,
+      q,
+      {
+        action: `list evaluations of job ${id}`,
+        capability: "read-job",
+      },
+      { kind: "array", fields: EVALUATION.fields },
+    );
   }
 
   /** Per-group counts (queued, running, failed…). Missing → NotFoundError. */
   summary(id: string, q: QueryOptions = {}): Promise<QueryResponse<JobSummary>> {
-    return query(this.#t, `/v1/job/${seg(id)}/summary`, q, {
-      action: `read summary of job ${id}`,
-      capability: "read-job",
-      resource: `job "${id}"`,
-    });
+    return query(
+      this.#t,
+      `/v1/job/${seg(id)}/summary`,
+      q,
+      {
+        action: `read summary of job ${id}`,
+        capability: "read-job",
+        resource: `job "${id}"`,
+      },
+      OBJECT,
+    );
   }
 }

@@ -13,6 +13,12 @@ export class Nodes {
 
   /** One page of nodes with their `Drivers`. Needs `node:read`. */
   list(q: QueryOptions = {}): Promise<QueryResponse<NomadNode[]>> {
-    return query(this.#t, "/v1/nodes", q, { action: "list nodes", capability: "node:read" });
+    return query(
+      this.#t,
+      "/v1/nodes",
+      q,
+      { action: "list nodes", capability: "node:read" },
+      { kind: "array", fields: { ID: "string", Drivers: "object" } },
+    );
   }
 }

@@ -10,7 +10,7 @@ import {
   type WriteOptions,
   type WriteResponse,
 } from "./params.js";
-import { parseJson, parseQueryMeta } from "./response.js";
+import { type BodyShape, decodeBody, parseQueryMeta } from "./response.js";
 import type { AgentkernelError } from "@agentkernel/core";
 
 /** Fills the namespace into an error context so messages can name it. */
@@ -19,8 +19,22 @@ export function withNamespace(t: Transport, opts: { namespace?: string }, contex
   return namespace ? { namespace, ...context } : context;
 }
 
-/** A GET with QueryOptions (blocking when `index` is set); idempotent, so retried. */
-export async function query<T>(t: Transport, path: string, q: QueryOptions, context: ErrorContext): Promise<QueryResponse<T>> {
+// Names the call in body-shape errors, e.g. "GET /v1/job/x (read job x)".
+function where(method: string, path: string, context: ErrorContext): string {
+  return `${method} ${path}${context.action ? ` (${context.action})` : ""}`;
+}
+
+/**
+ * A GET with QueryOptions (blocking when `index` is set); idempotent, so retried. `expect` is the JSON kind of the
+ * 200 body; anything else becomes a BackendUnavailableError here, so no caller dereferences a hostile body.
+ */
+export async function query<T>(
+  t: Transport,
+  path: string,
+  q: QueryOptions,
+  context: ErrorContext,
+  expect: BodyShape,
+): Promise<QueryResponse<T>> {
   const res = await t.text({
     method: "GET",
     path,
@@ -30,7 +44,7 @@ export async function query<T>(t: Transport, path: string, q: QueryOptions, cont
     idempotent: true,
     context: withNamespace(t, q, context),
   });
-  return { data: parseJson<T>(res, context.action ?? path), meta: parseQueryMeta(res.headers) };
+  return { data: decodeBody<T>(res, expect, where("GET", path, context)), meta: parseQueryMeta(res.headers) };
 }
 
 /** Extra knobs of a write beyond WriteOptions. */
@@ -44,12 +58,13 @@ export interface WriteCall {
   mapError?: (err: NomadResponseError) => AgentkernelError | undefined;
 }
 
-/** A write; retried only when idempotent. */
+/** A write; retried only when idempotent. `expect` is checked like in `query`. */
 export async function write<T>(
   t: Transport,
   call: WriteCall,
   opts: WriteOptions,
   context: ErrorContext,
+  expect: BodyShape,
 ): Promise<WriteResponse<T>> {
   const params = call.params ?? new URLSearchParams();
   scopeParams(params, opts, t.defaults);
@@ -64,5 +79,6 @@ export async function write<T>(
     context: withNamespace(t, opts, context),
     mapError: call.mapError,
   });
-  return { data: parseJson<T>(res, context.action ?? call.path), meta: { lastIndex: parseQueryMeta(res.headers).lastIndex } };
+  const data = decodeBody<T>(res, expect, where(call.method, call.path, context));
+  return { data, meta: { lastIndex: parseQueryMeta(res.headers).lastIndex } };
 }

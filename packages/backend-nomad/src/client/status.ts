@@ -12,6 +12,6 @@ export class Status {
 
   /** The leader's RPC address (`"10.0.0.1:4647"`), or `""` when the cluster has no leader. No ACL needed. */
   leader(q: QueryOptions = {}): Promise<QueryResponse<string>> {
-    return query(this.#t, "/v1/status/leader", q, { action: "read the cluster leader" });
+    return query(this.#t, "/v1/status/leader", q, { action: "read the cluster leader" }, { kind: "string" });
   }
 }

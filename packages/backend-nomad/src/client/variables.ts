@@ -4,6 +4,7 @@ import { type NomadResponseError, VariableConflictError } from "./errors.js";
 import type { Transport } from "./http.js";
 import type { QueryOptions, QueryResponse, WriteOptions, WriteResponse } from "./params.js";
 import { query, write } from "./request.js";
+import { VARIABLE } from "./shapes.js";
 import type { Variable, VariableMetadata } from "./types.js";
 
 /** Options of write/delete: `cas: 0` = only if absent, `cas: N` = only if ModifyIndex is N. */
@@ -49,16 +50,31 @@ export class Variables {
 
   /** Reads a variable with its items. Missing → NotFoundError. */
   read(path: string, q: QueryOptions = {}): Promise<QueryResponse<Variable>> {
-    return query(this.#t, varPath(path), q, {
-      action: `read variable ${path}`,
-      capability: "variables read",
-      resource: `variable "${path}"`,
-    });
+    return query(
+      this.#t,
+      varPath(path),
+      q,
+      {
+        action: `read variable ${path}`,
+        capability: "variables read",
+        resource: `variable "${path}"`,
+      },
+      VARIABLE,
+    );
   }
 
   /** One page of variable metadata (no items); paths the token cannot list are silently left out. */
   list(q: QueryOptions = {}): Promise<QueryResponse<VariableMetadata[]>> {
-    return query(this.#t, "/v1/vars", q, { action: "list variables", capability: "variables list" });
+    return query(
+      this.#t,
+      "/v1/vars",
+      q,
+      { action: "list variables", capability: "variables list" },
+      {
+        kind: "array",
+        fields: VARIABLE.fields,
+      },
+    );
   }
 
   /** Writes all items. A lost check-and-set is a VariableConflictError (a ConflictError) holding the current variable. */
@@ -72,11 +88,17 @@ export class Variables {
   delete(path: string, opts: VariableWriteOptions = {}): Promise<WriteResponse<void>> {
     const params = new URLSearchParams();
     if (opts.cas !== undefined) params.set("cas", String(opts.cas));
-    return write(this.#t, { method: "DELETE", path: varPath(path), params, mapError: conflictMapper(path) }, opts, {
-      action: `delete variable ${path}`,
-      capability: "variables destroy",
-      resource: `variable "${path}"`,
-    });
+    return write(
+      this.#t,
+      { method: "DELETE", path: varPath(path), params, mapError: conflictMapper(path) },
+      opts,
+      {
+        action: `delete variable ${path}`,
+        capability: "variables destroy",
+        resource: `variable "${path}"`,
+      },
+      { kind: "empty" },
+    );
   }
 
   /** Acquires the variable's lock (creating it if needed); the answer's `Lock.ID` renews and releases it. */
@@ -106,10 +128,16 @@ export class Variables {
     // Nomad reads the body Namespace first and the query second: send both, identical.
     const namespace = opts.namespace ?? this.#t.defaults.namespace;
     const body = { ...(namespace ? { Namespace: namespace } : {}), Path: path, ...fields };
-    return write(this.#t, { method: "PUT", path: varPath(path), body, params, mapError: conflictMapper(path) }, opts, {
-      action: `${verb} variable ${path}`,
-      capability: "variables write",
-      resource: `variable "${path}"`,
-    });
+    return write(
+      this.#t,
+      { method: "PUT", path: varPath(path), body, params, mapError: conflictMapper(path) },
+      opts,
+      {
+        action: `${verb} variable ${path}`,
+        capability: "variables write",
+        resource: `variable "${path}"`,
+      },
+      VARIABLE,
+    );
   }
 }

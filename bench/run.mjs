@@ -7,12 +7,13 @@ import { printTable } from "./lib/table.mjs";
 import { runP1 } from "./suites/p1-requests.mjs";
 import { runP2 } from "./suites/p2-exec-latency.mjs";
 import { runP3 } from "./suites/p3-warm-claim.mjs";
+import { runP3c } from "./suites/p3c-warm-vs-cold.mjs";
 import { runP4 } from "./suites/p4-stream.mjs";
 import { runP5 } from "./suites/p5-files.mjs";
 import { runP6 } from "./suites/p6-server.mjs";
 import { runP7 } from "./suites/p7-list.mjs";
 
-const SUITES = { P1: runP1, P2: runP2, P3: runP3, P4: runP4, P5: runP5, P6: runP6, P7: runP7 };
+const SUITES = { P1: runP1, P2: runP2, P3: runP3, P3C: runP3c, P4: runP4, P5: runP5, P6: runP6, P7: runP7 };
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== "--"),

@@ -1,4 +1,4 @@
-// The socket connector of the pool: undici's own, plus closing the idle connection undici opens after an abort.
+// The socket connector of the pool: undici's own, plus resetting abandoned connections and closing idle reconnects.
 import type { Socket } from "node:net";
 import { buildConnector } from "undici";
 
@@ -13,8 +13,9 @@ export function closingIdleConnector(options: buildConnector.BuildOptions): buil
   const connect = buildConnector(options);
   return (opts, callback) => {
     connect(opts, (...args: buildConnector.CallbackArgs) => {
-      callback(...args);
       const socket = args[1];
+      if (socket) resetOnErrorDestroy(socket);
+      callback(...args);
       if (socket) setImmediate(() => destroyIfUnused(socket));
     });
   };
@@ -23,4 +24,26 @@ export function closingIdleConnector(options: buildConnector.BuildOptions): buil
 function destroyIfUnused(socket: Socket): void {
   // `bytesWritten` counts queued writes too, so a request written in the meantime keeps the socket.
   if (!socket.destroyed && socket.bytesWritten === 0) socket.destroy();
+}
+
+/**
+ * undici destroys a socket with an error when it abandons it (abort, timeout, `close()`): send a TCP reset then
+ * instead of a FIN, so a server stuck without reading (a hung agent, a proxy) drops the connection at once rather
+ * than holding it half-closed. Sockets without a TCP handle (TLS, unix) keep the normal close.
+ */
+function resetOnErrorDestroy(socket: Socket): void {
+  const destroy = socket.destroy.bind(socket);
+  socket.destroy = (error?: Error) => {
+    if (!error || socket.destroyed) return destroy(error);
+    try {
+      socket.resetAndDestroy();
+    } catch {
+      // Not a TCP handle (TLS or unix socket): resetAndDestroy throws ERR_INVALID_HANDLE_TYPE; close normally.
+      return destroy(error);
+    }
+    if (!socket.destroyed) return destroy(error);
+    // destroy(error) would report `error` to undici's listener: keep that, so requests fail with the real reason.
+    if (socket.listenerCount("error") > 0) process.nextTick(() => socket.emit("error", error));
+    return socket;
+  };
 }

@@ -11,14 +11,15 @@ interface Silent {
   close(): Promise<void>;
 }
 
-// Accepts TCP connections, reads and ignores every byte, counts the sockets still open.
-async function silentServer(): Promise<Silent> {
+// Accepts TCP connections and never answers; with `read` it drains and ignores every byte, else it never reads
+// (like a hung agent: it then sees only a reset, not a FIN). Counts the sockets still open.
+async function silentServer(read = true): Promise<Silent> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((s) => {
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
     s.on("error", () => undefined);
-    s.resume();
+    if (read) s.resume();
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return {
@@ -56,6 +57,15 @@ describe("connections of calls that get no answer", { timeout: 15_000 }, () => {
     client = new NomadClient({ address: silent.address, timeoutMs: 150, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
     for (let i = 0; i < 5; i++) {
       await expect(client.jobs.info("x")).rejects.toBeInstanceOf(TimeoutError);
+    }
+    expect(await eventually(() => silent?.open() === 0)).toBe(true);
+  });
+
+  it("resets timed-out connections, so a server that never reads drops them too", async () => {
+    silent = await silentServer(false);
+    client = new NomadClient({ address: silent.address, timeoutMs: 150, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    for (let i = 0; i < 3; i++) {
+      await expect(client.jobs.list()).rejects.toBeInstanceOf(TimeoutError);
     }
     expect(await eventually(() => silent?.open() === 0)).toBe(true);
   });

@@ -1,10 +1,11 @@
 /** What every route handler gets: the emulator's parts plus helpers for Nomad's read/write response conventions. */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Acl } from "./acl.js";
+import { blockingQuery, parseBlocking } from "./blocking.js";
 import type { Faults } from "./faults.js";
 import { HttpError, type ReadMeta, sendJson, setReadHeaders } from "./http-util.js";
 import type { Scheduler } from "./scheduler.js";
-import type { State } from "./state.js";
+import type { State, TableName } from "./state.js";
 import type { TaskRunner } from "./tasks.js";
 
 /** The emulator's shared parts. */
@@ -66,3 +67,30 @@ export function sendWrite(c: Call, index: number, body: unknown, status = 200): 
 
 /** Write response meta fields that Nomad flattens into write bodies. */
 export const WRITE_META = { LastContact: 0, KnownLeader: false, NextToken: "" } as const;
+
+/**
+ * A blocking read of one object (job, alloc, eval, variable…): waits on `tables`, reports the object's own index
+ * (or, when it is absent, the first table's index, as Nomad does) and answers `404 <notFound>` with the read
+ * headers set when it is absent.
+ */
+export async function readOne<T>(
+  c: Call,
+  tables: [TableName, ...TableName[]],
+  lookup: () => T | undefined,
+  indexOf: (obj: T) => number,
+  notFound: string,
+): Promise<{ obj: T; index: number }> {
+  const { state } = c.emu;
+  const r = await blockingQuery(
+    state,
+    parseBlocking(c.url),
+    () => {
+      const obj = lookup();
+      return { index: obj === undefined ? state.tables[tables[0]] : indexOf(obj), obj };
+    },
+    c.signal,
+    tables,
+  );
+  if (r.obj === undefined) readError(c, r.index, 404, notFound);
+  return { obj: r.obj, index: r.index };
+}

@@ -4,7 +4,7 @@ import { blockingQuery, parseBlocking } from "../blocking.js";
 import { HttpError } from "../http-util.js";
 import { nowNs } from "../ids.js";
 import { filterFrom, paginate } from "../paginate.js";
-import { type Call, nsOf, readError, requireCap, sendRead, sendWrite } from "../route-context.js";
+import { type Call, nsOf, readOne, requireCap, sendRead, sendWrite } from "../route-context.js";
 import { nsKey } from "../state.js";
 
 /** GET /v1/allocations. */
@@ -59,18 +59,14 @@ export async function readAlloc(c: Call): Promise<void> {
   const { state } = c.emu;
   const found = state.allocs.get(c.param);
   if (found) requireCap(c, found.Namespace, "read-job");
-  const r = await blockingQuery(
-    state,
-    parseBlocking(c.url),
-    () => {
-      const a = state.allocs.get(c.param);
-      return { index: a ? a.ModifyIndex : state.tables.allocs, a };
-    },
-    c.signal,
+  const r = await readOne(
+    c,
     ["allocs"],
+    () => state.allocs.get(c.param),
+    (a) => a.ModifyIndex,
+    "alloc not found",
   );
-  if (!r.a) readError(c, r.index, 404, "alloc not found");
-  sendRead(c, r.index, r.a.toApi());
+  sendRead(c, r.index, r.obj.toApi());
 }
 
 /** PUT|POST /v1/allocation/:id/stop. */

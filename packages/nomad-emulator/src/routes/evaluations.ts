@@ -2,7 +2,7 @@
 import { blockingQuery, parseBlocking } from "../blocking.js";
 import { HttpError } from "../http-util.js";
 import { filterFrom, paginate } from "../paginate.js";
-import { type Call, nsOf, readError, requireCap, sendRead } from "../route-context.js";
+import { type Call, nsOf, readOne, requireCap, sendRead } from "../route-context.js";
 import type { Evaluation } from "../types.js";
 
 /** GET /v1/evaluation/:id (`related=true` adds RelatedEvals stubs). */
@@ -10,22 +10,18 @@ export async function readEval(c: Call): Promise<void> {
   const { state } = c.emu;
   const found = state.evals.get(c.param);
   if (found) requireCap(c, found.Namespace, "read-job");
-  const r = await blockingQuery(
-    state,
-    parseBlocking(c.url),
-    () => {
-      const e = state.evals.get(c.param);
-      return { index: e ? e.ModifyIndex : state.tables.evals, e };
-    },
-    c.signal,
+  const { obj: e, index } = await readOne(
+    c,
     ["evals"],
+    () => state.evals.get(c.param),
+    (x) => x.ModifyIndex,
+    "eval not found",
   );
-  if (!r.e) readError(c, r.index, 404, "eval not found");
-  let body: Evaluation | (Omit<Evaluation, "RelatedEvals"> & { RelatedEvals: unknown[] }) = r.e;
+  let body: Evaluation | (Omit<Evaluation, "RelatedEvals"> & { RelatedEvals: unknown[] }) = e;
   if (c.url.searchParams.get("related") === "true") {
     const related = state
-      .evalsOf(r.e.Namespace, r.e.JobID)
-      .filter((x) => x.ID !== r.e?.ID)
+      .evalsOf(e.Namespace, e.JobID)
+      .filter((x) => x.ID !== e.ID)
       .map((x) => ({
         ID: x.ID,
         Namespace: x.Namespace,
@@ -43,9 +39,9 @@ export async function readEval(c: Call): Promise<void> {
         CreateTime: x.CreateTime,
         ModifyTime: x.ModifyTime,
       }));
-    body = { ...r.e, RelatedEvals: related };
+    body = { ...e, RelatedEvals: related };
   }
-  sendRead(c, r.index, body);
+  sendRead(c, index, body);
 }
 
 /** GET /v1/evaluation/:id/allocations. */

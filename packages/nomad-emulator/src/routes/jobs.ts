@@ -6,7 +6,7 @@ import { canonicalizeJob, specFingerprint } from "../job-canonicalize.js";
 import { jobStub, jobSummary } from "../job-status.js";
 import { jobWarnings, multierror, validateJob } from "../job-validate.js";
 import { filterFrom, paginate } from "../paginate.js";
-import { type Call, WRITE_META, nsOf, readError, requireCap, sendRead, sendWrite } from "../route-context.js";
+import { type Call, WRITE_META, nsOf, readOne, requireCap, sendRead, sendWrite } from "../route-context.js";
 import { nsKey } from "../state.js";
 import type { JobSpec } from "../types.js";
 
@@ -130,18 +130,14 @@ export async function readJob(c: Call): Promise<void> {
   const ns = nsOf(c);
   requireCap(c, ns, "read-job");
   const { state } = c.emu;
-  const r = await blockingQuery(
-    state,
-    parseBlocking(c.url),
-    () => {
-      const job = state.jobs.get(nsKey(ns, c.param));
-      return { index: job ? job.ModifyIndex : state.tables.jobs, job };
-    },
-    c.signal,
+  const r = await readOne(
+    c,
     ["jobs"],
+    () => state.jobs.get(nsKey(ns, c.param)),
+    (job) => job.ModifyIndex,
+    "job not found",
   );
-  if (!r.job) readError(c, r.index, 404, "job not found");
-  sendRead(c, r.index, r.job);
+  sendRead(c, r.index, r.obj);
 }
 
 /** DELETE /v1/job/:id (stop, or purge). */
@@ -224,17 +220,15 @@ export async function jobSummaryRoute(c: Call): Promise<void> {
   const ns = nsOf(c);
   requireCap(c, ns, "read-job");
   const { state } = c.emu;
-  const r = await blockingQuery(
-    state,
-    parseBlocking(c.url),
+  const r = await readOne(
+    c,
+    ["jobs", "allocs", "evals"],
     () => {
       const job = state.jobs.get(nsKey(ns, c.param));
-      const summary = job ? jobSummary(state, job) : undefined;
-      return { index: summary ? (summary.ModifyIndex as number) : state.tables.jobs, summary };
+      return job ? jobSummary(state, job) : undefined;
     },
-    c.signal,
-    ["jobs", "allocs", "evals"],
+    (summary) => summary.ModifyIndex as number,
+    "job not found",
   );
-  if (!r.summary) readError(c, r.index, 404, "job not found");
-  sendRead(c, r.index, r.summary);
+  sendRead(c, r.index, r.obj);
 }

@@ -2,7 +2,7 @@
 import { blockingQuery, parseBlocking } from "../blocking.js";
 import { HttpError, asRecord, asStringMap, readJsonOptional, sendJson } from "../http-util.js";
 import { filterFrom, paginate } from "../paginate.js";
-import { type Call, nsOf, readError, sendRead, sendWrite } from "../route-context.js";
+import { type Call, nsOf, readOne, sendRead, sendWrite } from "../route-context.js";
 import { nsKey } from "../state.js";
 import type { VariableRecord } from "../types.js";
 import { lockOp, type LockOp } from "./variable-locks.js";
@@ -72,18 +72,14 @@ export async function readVar(c: Call): Promise<void> {
   const ns = nsOf(c);
   if (!c.emu.acl.allowsVariable(c.token, ns, c.param, "read")) throw new HttpError(403, "Permission denied");
   const { state } = c.emu;
-  const r = await blockingQuery(
-    state,
-    parseBlocking(c.url),
-    () => {
-      const v = state.vars.get(nsKey(ns, c.param));
-      return { index: v ? v.ModifyIndex : state.tables.vars, v };
-    },
-    c.signal,
+  const r = await readOne(
+    c,
     ["vars"],
+    () => state.vars.get(nsKey(ns, c.param)),
+    (v) => v.ModifyIndex,
+    "variable not found",
   );
-  if (!r.v) readError(c, r.index, 404, "variable not found");
-  sendRead(c, r.index, varFull(r.v));
+  sendRead(c, r.index, varFull(r.obj));
 }
 
 /** GET /v1/vars: paths the token cannot list are dropped silently. */

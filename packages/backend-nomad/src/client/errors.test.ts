@@ -1,4 +1,3 @@
-import { inspect } from "node:util";
 import {
   BackendUnavailableError,
   ConflictError,
@@ -8,34 +7,14 @@ import {
   PermissionDeniedError,
   UnauthorizedError,
 } from "@agentkernel/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NomadResponseError, VariableConflictError } from "./errors.js";
-import { NomadClient } from "./nomad-client.js";
-import { type FakeNomad, type Handler, reply, startFakeNomad } from "./test-fake-nomad.js";
+import type { NomadClient } from "./nomad-client.js";
+import { everything, reply, TEST_TOKEN, useFakeNomadClient } from "./test-fake-nomad.js";
 import casConflict from "./__fixtures__/variable-cas-conflict-409.json" with { type: "json" };
 
-const TOKEN = "5ec2e7a1-7c1d-4c8e-9f00-tok3n5ecret99";
-const fast = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
-let fake: FakeNomad | undefined;
-let client: NomadClient | undefined;
-
-async function setup(handler: Handler, extra: Partial<ConstructorParameters<typeof NomadClient>[0]> = {}) {
-  fake = await startFakeNomad(handler);
-  client = new NomadClient({ address: fake.address, token: TOKEN, retry: fast, ...extra });
-  return { fake, client };
-}
-
-afterEach(async () => {
-  await client?.close();
-  await fake?.close();
-  client = undefined;
-  fake = undefined;
-});
-
-/** Everything an error exposes: message, cause chain, inspect output and JSON. */
-function everything(err: unknown): string {
-  return `${inspect(err, { depth: 10, showHidden: true })}\n${JSON.stringify(err)}\n${String(err)}`;
-}
+const TOKEN = TEST_TOKEN;
+const setup = useFakeNomadClient();
 
 describe("error mapping", () => {
   it.each([

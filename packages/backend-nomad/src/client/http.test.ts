@@ -1,35 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { inspect } from "node:util";
 import { AbortedError, BackendUnavailableError, TimeoutError } from "@agentkernel/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NomadClient } from "./nomad-client.js";
-import { type FakeNomad, type Handler, reply, startFakeNomad } from "./test-fake-nomad.js";
+import { everything, type Handler, reply, startFakeNomad, TEST_TOKEN, useFakeNomadClient } from "./test-fake-nomad.js";
 import registerResponse from "./__fixtures__/job-register-response.json" with { type: "json" };
 
-const TOKEN = "5ec2e7a1-7c1d-4c8e-9f00-tok3n5ecret99";
-const fast = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
-let fake: FakeNomad | undefined;
-let client: NomadClient | undefined;
-
-async function setup(handler: Handler, extra: Partial<ConstructorParameters<typeof NomadClient>[0]> = {}) {
-  fake = await startFakeNomad(handler);
-  client = new NomadClient({ address: fake.address, token: TOKEN, retry: fast, ...extra });
-  return { fake, client };
-}
-
-afterEach(async () => {
-  await client?.close();
-  await fake?.close();
-  client = undefined;
-  fake = undefined;
-});
-
-/** Everything an error exposes: message, cause chain, inspect output and JSON. */
-function everything(err: unknown): string {
-  return `${inspect(err, { depth: 10, showHidden: true })}\n${JSON.stringify(err)}\n${String(err)}`;
-}
+const TOKEN = TEST_TOKEN;
+const setup = useFakeNomadClient();
 
 describe("requests", () => {
   it("sends the token and basic auth as headers only, and namespace/region on every request", async () => {
@@ -119,17 +98,15 @@ describe("requests", () => {
 
   it("speaks HTTP over a unix socket (Task API)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ak-nomad-"));
+    const fake = await startFakeNomad((_req, res) => reply(res, 200, JSON.stringify("10.0.0.1:4647")), join(dir, "api.sock"));
+    const client = new NomadClient({ address: fake.address, token: TOKEN });
     try {
-      fake = await startFakeNomad((_req, res) => reply(res, 200, JSON.stringify("10.0.0.1:4647")), join(dir, "api.sock"));
-      client = new NomadClient({ address: fake.address, token: TOKEN });
       const leader = await client.status.leader();
       expect(leader.data).toBe("10.0.0.1:4647");
       expect(fake.requests[0]?.headers.host).toBe("127.0.0.1");
     } finally {
-      await client?.close();
-      await fake?.close();
-      client = undefined;
-      fake = undefined;
+      await client.close();
+      await fake.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -176,9 +153,9 @@ describe("retries", () => {
     const address = started.fake.address;
     await started.client.close();
     await started.fake.close();
-    fake = undefined;
-    client = new NomadClient({ address, token: TOKEN, retry: fast });
+    const client = new NomadClient({ address, token: TOKEN, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
     const err = await client.jobs.list().catch((e: unknown) => e);
+    await client.close();
     expect(err).toBeInstanceOf(BackendUnavailableError);
     expect((err as Error).message).toMatch(/ECONNREFUSED.*NOMAD_ADDR/);
     expect(everything(err)).not.toContain(TOKEN);

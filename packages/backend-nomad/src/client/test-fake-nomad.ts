@@ -2,7 +2,11 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { inspect } from "node:util";
+import { afterEach } from "vitest";
 import { WebSocketServer, type WebSocket } from "ws";
+import type { NomadClientConfig } from "./config.js";
+import { NomadClient } from "./nomad-client.js";
 
 /** One request as the fake saw it. */
 export interface SeenRequest {
@@ -96,4 +100,40 @@ export async function startFakeNomad(handler: Handler, socketPath?: string): Pro
   await once(server, "listening");
   fake.address = socketPath ? `unix://${socketPath}` : `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return fake;
+}
+
+/** A token-shaped secret the client tests look for in every error and log (it must never appear). */
+export const TEST_TOKEN = "5ec2e7a1-7c1d-4c8e-9f00-tok3n5ecret99";
+
+/**
+ * For a test file: `setup(handler, extra?)` starts a fake Nomad and a client on it (token set, fast retries); both
+ * are closed after each test.
+ */
+export function useFakeNomadClient(): (
+  handler: Handler,
+  extra?: Partial<NomadClientConfig>,
+) => Promise<{ fake: FakeNomad; client: NomadClient }> {
+  let fake: FakeNomad | undefined;
+  let client: NomadClient | undefined;
+  afterEach(async () => {
+    await client?.close();
+    await fake?.close();
+    client = undefined;
+    fake = undefined;
+  });
+  return async (handler, extra = {}) => {
+    fake = await startFakeNomad(handler);
+    client = new NomadClient({
+      address: fake.address,
+      token: TEST_TOKEN,
+      retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+      ...extra,
+    });
+    return { fake, client };
+  };
+}
+
+/** Everything an error exposes: message, cause chain, inspect output and JSON. */
+export function everything(err: unknown): string {
+  return `${inspect(err, { depth: 10, showHidden: true })}\n${JSON.stringify(err)}\n${String(err)}`;
 }

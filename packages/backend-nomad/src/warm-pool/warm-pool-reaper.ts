@@ -1,5 +1,6 @@
 /** reap(): expired claims, crash leftovers and dead warm children, so a crash never leaks capacity for good. */
 import { hasErrorCode } from "@agentkernel/core";
+import { reapColdSandboxes } from "./cold-reaper.js";
 import type { NameRecords } from "./name-records.js";
 import { isLiveJob, listClaims, listJobs, purgeJob, type WarmPoolContext } from "./warm-pool-context.js";
 import { CLAIMS_PREFIX, claimPath, WARM_JOB_PREFIX } from "./warm-pool-ids.js";
@@ -27,7 +28,8 @@ async function nameOwns(names: NameRecords, name: string | undefined, jobId: str
  * 2. claims whose child job is gone → the records go (a claimed child that failed stays visible as failed
  *    until it is removed or expires, like a cold sandbox);
  * 3. claims older than the grace period with no name record pointing back (claimer crashed mid-claim) → removed.
- * 4. dead (failed, lost, exited) unclaimed children → purged, so upkeep replaces them.
+ * 4. dead (failed, lost, exited) unclaimed children → purged, so upkeep replaces them;
+ * 5. cold sandboxes past created-at + ttlSeconds (e.g. left by a crashed `run`) → purged (see cold-reaper.ts).
  * A claimed child never loses its claim record while it runs (every path purges the job first), so no used
  * sandbox can look warm again. Cold name records left by a crashed create are repaired lazily by the next
  * create of that name (see takeName), not by scanning every name here.
@@ -68,5 +70,6 @@ export async function reapWarmPool(ctx: WarmPoolContext, now: Date, signal?: Abo
     await purgeJob(ctx, jobId, signal);
     removed++;
   }
+  removed += await reapColdSandboxes(ctx, now, signal);
   return removed;
 }

@@ -1,24 +1,18 @@
-/** start(): re-register the stopped job, follow its evaluation, then its allocation until the task runs. */
-import {
-  AbortedError,
-  AgentkernelError,
-  NotFoundError,
-  PlacementFailedError,
-  type StartOptions,
-  TimeoutError,
-} from "@agentkernel/core";
+/** start(): re-register the stopped job (from what create registered when we know it), then follow it until the task runs. */
+import { AbortedError, AgentkernelError, ConflictError, NotFoundError, type StartOptions, TimeoutError } from "@agentkernel/core";
 import {
   type AllocationListStub,
-  type Evaluation,
   type JobInfo,
-  type NomadClient,
+  type JobRegisterResponse,
   type NomadJob,
   NomadResponseError,
-  watch,
+  type WriteResponse,
 } from "./client/index.js";
-import { jobIdFor, TASK_NAME } from "./job-meta.js";
-import { explainFailedPlacement } from "./placement.js";
-import { describeTaskEvents, isExecReady } from "./sandbox-status.js";
+import { jobIdFor } from "./job-meta.js";
+import { isExecReady } from "./sandbox-status.js";
+import { followStart, type Registered, type StartContext } from "./start-follow.js";
+
+export { DEFAULT_STREAM_QUIET_MS, type StartContext } from "./start-follow.js";
 
 const BACKEND = "nomad";
 const SERVER_FIELDS = [
@@ -35,14 +29,15 @@ const SERVER_FIELDS = [
   "JobSummary",
 ] as const;
 
-/** What the start flow needs from the backend. */
-export interface StartContext {
-  client: NomadClient;
-  namespace: string | undefined;
-  driver: string;
-  datacenters: string[];
-  startTimeoutMs: number;
-  blockingWaitMs: number;
+/** The job this process registered at create (`Stop: true`) and the JobModifyIndex Nomad answered. */
+export interface KnownJob {
+  job: NomadJob;
+  jobModifyIndex: number;
+}
+
+/** Builds `known` for startSandbox from create's register body and Nomad's answer to it. */
+export function knownJob(job: NomadJob, registered: WriteResponse<Pick<JobRegisterResponse, "JobModifyIndex">>): KnownJob {
+  return { job, jobModifyIndex: registered.data.JobModifyIndex };
 }
 
 /** The stored job as a register body: server-managed fields dropped, `Stop` set. */
@@ -63,89 +58,44 @@ export function isMissingJob(err: unknown): boolean {
   return cause instanceof NomadResponseError && /job does not exist/.test(cause.body);
 }
 
+/** True when a check-and-set register lost because the job changed since the index we held. */
+function isConflictingIndex(err: unknown): boolean {
+  const cause = ConflictError.isInstance(err) ? err.cause : err;
+  return cause instanceof NomadResponseError && /conflicting job modify index/.test(cause.body);
+}
+
 /** Stops the job after a failed start so nothing keeps running (best effort; the original error wins). */
 async function stopQuietly(ctx: StartContext, jobId: string): Promise<void> {
   await ctx.client.jobs.deregister(jobId, { namespace: ctx.namespace, timeoutMs: 15_000 }).catch(() => undefined);
 }
 
-/** Follows the eval until terminal; FailedTGAllocs → PlacementFailedError. */
-async function followEvaluation(ctx: StartContext, name: string, evalId: string, signal: AbortSignal): Promise<Evaluation> {
-  const evals = watch((q) => ctx.client.evaluations.info(evalId, { ...q, namespace: ctx.namespace, signal }), {
-    waitMs: ctx.blockingWaitMs,
-    signal,
-  });
-  for await (const { data } of evals) {
-    if (data.Status === "pending" || data.Status === "blocked") continue;
-    const failed = data.FailedTGAllocs ?? {};
-    if (Object.keys(failed).length > 0) {
-      const { explanation, hint } = explainFailedPlacement(failed, { driver: ctx.driver, datacenters: ctx.datacenters });
-      throw new PlacementFailedError(`sandbox "${name}" could not be placed: ${explanation}; ${hint}`, { backend: BACKEND });
-    }
-    if (data.Status !== "complete") {
-      throw new PlacementFailedError(
-        `sandbox "${name}": Nomad's evaluation ${data.Status}${data.StatusDescription ? ` (${data.StatusDescription})` : ""}`,
-        { backend: BACKEND },
-      );
-    }
-    return data;
-  }
-  throw new AbortedError(`start of sandbox "${name}" was aborted`, { backend: BACKEND });
-}
-
-/** Follows the job's allocations (blocking queries) until ours runs; reports progress from TaskEvents. */
-async function waitForRunning(
+/** Registers `job` with `Stop: false` under check-and-set on `jobModifyIndex`; a vanished job is a NotFoundError. */
+async function registerRunning(
   ctx: StartContext,
   name: string,
-  evaluation: Evaluation,
+  job: NomadJob,
   jobModifyIndex: number,
   signal: AbortSignal,
-  onProgress: StartOptions["onProgress"],
-): Promise<AllocationListStub> {
-  const jobId = jobIdFor(name);
-  const said = new Set<string>();
-  const progress = (phase: "pulling" | "starting" | "running", message: string) => {
-    if (said.has(phase)) return;
-    said.add(phase);
-    onProgress?.({ phase, message });
-  };
-  const allocs = watch((q) => ctx.client.jobs.allocations(jobId, { ...q, namespace: ctx.namespace, signal }), {
-    waitMs: ctx.blockingWaitMs,
-    signal,
-  });
-  for await (const { data } of allocs) {
-    const ours = data
-      .filter((a) => a.EvalID === evaluation.ID || a.CreateIndex > jobModifyIndex)
-      .sort((a, b) => b.CreateIndex - a.CreateIndex)[0];
-    if (!ours) continue;
-    const task = ours.TaskStates?.[TASK_NAME];
-    const events = task?.Events ?? [];
-    const pull = events.find((e) => e.Type === "Driver" && /download|pull/i.test(e.DisplayMessage ?? e.Message ?? ""));
-    if (pull) progress("pulling", pull.DisplayMessage ?? "pulling the image");
-    if (isExecReady(ours)) {
-      progress("running", `running in allocation ${ours.ID} on ${ours.NodeName ?? ours.NodeID}`);
-      return ours;
-    }
-    if (ours.ClientStatus === "pending" || (ours.ClientStatus === "running" && task?.State !== "dead")) {
-      progress("starting", `allocation ${ours.ID} placed on ${ours.NodeName ?? ours.NodeID}; starting the task`);
-      continue;
-    }
-    const why = describeTaskEvents(events) || ours.ClientDescription || ours.ClientStatus;
-    throw new PlacementFailedError(`sandbox "${name}" failed to start (allocation ${ours.ClientStatus}): ${why}`, {
-      backend: BACKEND,
-    });
+): Promise<Registered> {
+  try {
+    const { data, meta } = await ctx.client.jobs.register(
+      { ...job, Stop: false },
+      { namespace: ctx.namespace, enforceIndex: true, jobModifyIndex, signal },
+    );
+    return { evalId: data.EvalID, jobModifyIndex: data.JobModifyIndex, index: meta.lastIndex || data.EvalCreateIndex };
+  } catch (err) {
+    throw isMissingJob(err) ? notFound(name, err) : err;
   }
-  throw new AbortedError(`start of sandbox "${name}" was aborted`, { backend: BACKEND });
 }
 
-/**
- * Starts a sandbox. Re-registers the stored job with `Stop: false` under check-and-set on its
- * JobModifyIndex (a concurrent remove is a NotFoundError, never a resurrection), follows the evaluation,
- * then the allocation. Any failure, timeout or abort stops the job again so nothing is left running.
- */
-export async function startSandbox(ctx: StartContext, name: string, options: StartOptions = {}): Promise<AllocationListStub> {
+/** The read-first register: GET the job, return its allocation if it already runs, else re-register what was read. */
+async function registerFromStored(
+  ctx: StartContext,
+  name: string,
+  signal: AbortSignal,
+  placing: () => void,
+): Promise<Registered | AllocationListStub> {
   const jobId = jobIdFor(name);
-  const deadline = AbortSignal.timeout(ctx.startTimeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   let info: JobInfo;
   try {
     info = (await ctx.client.jobs.info(jobId, { namespace: ctx.namespace, signal })).data;
@@ -160,21 +110,44 @@ export async function startSandbox(ctx: StartContext, name: string, options: Sta
     const stopped = await ctx.client.jobs.deregister(jobId, { namespace: ctx.namespace, signal });
     info = { ...info, JobModifyIndex: stopped.data.JobModifyIndex };
   }
-  options.onProgress?.({ phase: "placing", message: `asking Nomad to place sandbox "${name}"` });
-  let registered: Awaited<ReturnType<NomadClient["jobs"]["register"]>>;
-  try {
-    registered = await ctx.client.jobs.register(jobForRegister(info, false), {
-      namespace: ctx.namespace,
-      enforceIndex: true,
-      jobModifyIndex: info.JobModifyIndex ?? 0,
-      signal,
+  placing();
+  return registerRunning(ctx, name, jobForRegister(info, false), info.JobModifyIndex ?? 0, signal);
+}
+
+/**
+ * Starts a sandbox. With `known` (what this process registered at create) it registers `Stop: false` under
+ * check-and-set on that index without reading first; if the job changed since, or without `known`, it reads the
+ * stored job and registers that under check-and-set (a concurrent remove is a NotFoundError, never a resurrection).
+ * It then follows the start on one event stream (blocking queries as fallback). Any failure, timeout or abort
+ * stops the job again so nothing is left running.
+ */
+export async function startSandbox(
+  ctx: StartContext,
+  name: string,
+  options: StartOptions = {},
+  known?: KnownJob,
+): Promise<AllocationListStub> {
+  const jobId = jobIdFor(name);
+  const deadline = AbortSignal.timeout(ctx.startTimeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  let saidPlacing = false;
+  const placing = () => {
+    if (!saidPlacing) options.onProgress?.({ phase: "placing", message: `asking Nomad to place sandbox "${name}"` });
+    saidPlacing = true;
+  };
+  let registered: Registered | AllocationListStub | undefined;
+  if (known) {
+    placing();
+    registered = await registerRunning(ctx, name, known.job, known.jobModifyIndex, signal).catch((err: unknown) => {
+      // Someone changed the job since create (started, stopped, updated it): fall back to reading what is stored.
+      if (isConflictingIndex(err)) return undefined;
+      throw err;
     });
-  } catch (err) {
-    throw isMissingJob(err) ? notFound(name, err) : err;
   }
+  registered ??= await registerFromStored(ctx, name, signal, placing);
+  if (!("evalId" in registered)) return registered;
   try {
-    const evaluation = await followEvaluation(ctx, name, registered.data.EvalID, signal);
-    return await waitForRunning(ctx, name, evaluation, registered.data.JobModifyIndex, signal, options.onProgress);
+    return await followStart(ctx, name, registered, signal, options.onProgress);
   } catch (err) {
     await stopQuietly(ctx, jobId);
     if (options.signal?.aborted) {

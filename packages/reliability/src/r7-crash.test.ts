@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { warmProviderFor } from "./__fixtures__/warm-provider.mjs";
 import { assertCliBuilt, cliEnv, runCli, startCli } from "./cli-runner.js";
 import { type Backend, type Emulator, emulator, nomadBackend, tempDir, waitUntil } from "./reliability-harness.js";
-import { count, FULL, report } from "./reliability-scale.js";
+import { count, report } from "./reliability-scale.js";
 
 const RAW_EXEC = { driver: { driver: "raw_exec" as const, allowUnisolated: true as const } };
 const POOL = { key: "alpine-3-20.moderate", image: "alpine:3.20", profile: "moderate" as const };
@@ -131,20 +131,37 @@ describe("R7 crash recovery", () => {
     await provider.cleanup(POOL);
   });
 
-  it.runIf(FULL)("kill -9 of `agentkernel run` mid-run: a reaper removes the orphaned run sandbox (KNOWN GAP)", async () => {
-    // KNOWN GAP (reported): nothing on the Nomad backend reaps a cold sandbox left by a crashed `run`
-    // (ttlSeconds is not enforced for cold sandboxes), so this runs only with RELIABILITY_FULL=1.
+  it("kill -9 of `agentkernel run` mid-run: the orphaned sandbox carries a TTL and the reaper removes it once expired", async () => {
     const env = cliEnv(home.dir, { NOMAD_ADDR: nomad.address, AGENTKERNEL_PROVIDER: "nomad" });
+    // No --timeout and no --ttl: the run sandbox gets the default TTL (1 h).
     const { child, done } = startCli(["run", "--", "sleep", "60"], { env, cwd: home.dir });
     const orphan = await waitUntil(async () => (await jobIds()).find((id) => id.includes("run-")), "a run- job", 60_000);
     child.kill("SIGKILL");
     await done;
-    await provider.reap({ now: new Date(Date.now() + 24 * 3_600_000) });
+    const meta = ((await (await fetch(`${nomad.address}/v1/job/${encodeURIComponent(orphan)}`)).json()) as JobMeta).Meta ?? {};
+    // Before its TTL the orphan stays: a run that is still going must never be reaped.
+    const reapedEarly = await provider.reap({ now: new Date(Date.now() + 30 * 60_000) });
+    const keptEarly = (await jobIds()).includes(orphan);
+    // Past it, the reaper purges it: no `rm`, no restart of the CLI.
+    const reapedLate = await provider.reap({ now: new Date(Date.now() + 2 * 3_600_000) });
     const left = (await jobIds()).filter((id) => id === orphan);
-    await runCli(["rm", orphan.replace(/^agentkernel-/, "")], { env, cwd: home.dir });
+    report("R7 run kill -9 mid-run", {
+      ttlSeconds: Number(meta["agentkernel-ttl-seconds"]),
+      reapedEarly,
+      keptEarly: keptEarly ? 1 : 0,
+      reapedLate,
+    });
+    if (left.length > 0) await runCli(["rm", "--force", orphan.replace(/^agentkernel-/, "")], { env, cwd: home.dir });
+    expect(meta["agentkernel-ttl-seconds"]).toBe("3600");
+    expect(keptEarly).toBe(true);
+    expect(reapedLate).toBeGreaterThanOrEqual(1);
     expect(left).toEqual([]);
   });
 });
+
+interface JobMeta {
+  Meta?: Record<string, string> | null;
+}
 
 interface ClaimResult {
   name: string;

@@ -9,7 +9,7 @@ export default class Run extends BaseCommand<typeof Run> {
   static override description =
     "Claims a warm sandbox when orchestrator.warm_pool_images lists the image and the backend has a pool, else creates and starts one.";
   static override strict = false;
-  static override usage = "run [--backend local|nomad] [--image IMG] [--keep] [-i] [-t] -- CMD [ARGS...]";
+  static override usage = "run [--backend local|nomad] [--image IMG] [--keep] [--timeout D] [--ttl D] [-i] [-t] -- CMD [ARGS...]";
   static override examples = [
     '<%= config.bin %> run -- python3 -c "print(1+1)"',
     "<%= config.bin %> run --backend nomad --image python:3.12-alpine -- python3 -c 'print(1+1)'",
@@ -25,6 +25,10 @@ export default class Run extends BaseCommand<typeof Run> {
     env: Flags.string({ description: "environment variable K=V for the command (repeatable)", multiple: true }),
     workdir: Flags.string({ description: "working directory inside the sandbox" }),
     timeout: Flags.string({ description: "end the command after this long, e.g. 30s" }),
+    ttl: Flags.string({
+      description:
+        "a reaper removes the sandbox after this long, even if this CLI dies (default: --timeout + 10m, else 1h; none with --keep)",
+    }),
     interactive: Flags.boolean({ char: "i", description: "pass stdin even when it is a terminal" }),
     tty: Flags.boolean({ char: "t", description: "allocate a terminal" }),
   };
@@ -48,6 +52,7 @@ export default class Run extends BaseCommand<typeof Run> {
           env: f.env,
           workdir: f.workdir,
           timeout: f.timeout,
+          ttl: f.ttl,
         },
         terminal.io,
         (p) => {

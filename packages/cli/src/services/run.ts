@@ -5,6 +5,23 @@ import type { CliContext } from "./cli-context.js";
 import { copyConfigFiles } from "./config-files.js";
 import { buildExecRequest, type ExecIo, runExec } from "./exec.js";
 import { buildSpec, type CreateInput } from "./lifecycle.js";
+import { parseDuration } from "./parse-input.js";
+
+/** TTL of a throwaway run sandbox without `--timeout` (and without `--ttl`). */
+export const RUN_DEFAULT_TTL_SECONDS = 3_600;
+/** Added to `--timeout` for the TTL: placing, pulling the image, starting, copying files and removing. */
+export const RUN_TTL_MARGIN_SECONDS = 600;
+
+/**
+ * The TTL a run sandbox gets, so a reaper removes it when this CLI dies (kill -9) before its own cleanup: a
+ * given `--ttl` wins; a kept sandbox gets none (the user asked to keep it); else `--timeout` + the margin, or
+ * one hour. The local backend accepts the TTL and does not enforce it.
+ */
+export function runTtl(input: Pick<RunInput, "ttl" | "keep" | "timeout">): string | undefined {
+  if (input.ttl !== undefined || input.keep === true) return input.ttl;
+  const timeoutSeconds = input.timeout !== undefined ? Math.ceil(parseDuration(input.timeout, "timeout") / 1000) : undefined;
+  return `${timeoutSeconds !== undefined ? timeoutSeconds + RUN_TTL_MARGIN_SECONDS : RUN_DEFAULT_TTL_SECONDS}s`;
+}
 
 /** What `run` was given. */
 export interface RunInput extends Omit<CreateInput, "name" | "env"> {
@@ -44,7 +61,7 @@ export async function runOnce(
 ): Promise<RunResult> {
   const name = input.name ?? `run-${randomBytes(4).toString("hex")}`;
   const request = buildExecRequest({ command: input.command, env: input.env, workdir: input.workdir, timeout: input.timeout });
-  const spec = buildSpec(ctx, { ...input, name, env: undefined });
+  const spec = buildSpec(ctx, { ...input, name, env: undefined, ttl: runTtl(input) });
   const id = ctx.defaultBackend;
   const backend = await ctx.backend(id);
   const signal = ctx.signal ? { signal: ctx.signal } : {};

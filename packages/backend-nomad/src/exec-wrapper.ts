@@ -23,7 +23,8 @@ const STATE_DIR = '"${NOMAD_TASK_DIR:-/tmp}/.agentkernel-exec"';
  */
 export const WRAPPER_SCRIPT = [
   `d=${STATE_DIR}`,
-  '{ mkdir -p -- "$d" && echo $$ > "$d/$2.pid"; } 2>/dev/null',
+  // `[` and `echo` are shell builtins: after the first exec of a sandbox this line forks nothing.
+  '{ { [ -d "$d" ] || mkdir -p -- "$d"; } && echo $$ > "$d/$2.pid"; } 2>/dev/null',
   "m=$1 i=$2 c=$3 t=$4",
   "shift 4",
   'ak_env() { n=${1%% *}; v=$(printf %s "${1#* }" | base64 -d; printf x); export "$n=${v%x}"; }',

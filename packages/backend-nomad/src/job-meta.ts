@@ -16,6 +16,10 @@ export const META_READ_ONLY_ROOT = "agentkernel-read-only-root";
 export const META_RESOURCES = "agentkernel-resources";
 export const META_TTL_SECONDS = "agentkernel-ttl-seconds";
 export const META_IDLE_TIMEOUT_SECONDS = "agentkernel-idle-timeout-seconds";
+/** On a name lock (a claimed warm sandbox's `agentkernel-<name>`, see warm-pool/name-lock.ts): the child job ID. */
+export const META_WARM_CHILD = "agentkernel-warm-child";
+/** On a name lock: when the name was claimed (ISO time). */
+export const META_CLAIMED_AT = "agentkernel-claimed-at";
 /** Spec labels are stored as `agentkernel-label-<key>` so they never clash with our own keys. */
 export const META_LABEL_PREFIX = "agentkernel-label-";
 

@@ -6,13 +6,9 @@ import {
   type Backend,
   type BackendCapabilities,
   CapabilityUnsupportedError,
-  type ExecRequest,
-  type ExecSession,
   hasErrorCode,
   type LogChunk,
   type LogsOptions,
-  NotFoundError,
-  NotRunningError,
   type OperationOptions,
   PlacementFailedError,
   parseSandboxSpec,
@@ -21,25 +17,19 @@ import {
   type SandboxSpec,
   validateSandboxName,
 } from "@agentkernel/core";
-import {
-  type AllocationListStub,
-  type JobInfo,
-  NomadClient,
-  type NomadJob,
-  NomadResponseError,
-  nomadConfigFromEnv,
-  toCoreError,
-} from "./client/index.js";
+import { NomadClient, type NomadJob, nomadConfigFromEnv } from "./client/index.js";
+import { AllocHints } from "./alloc-hints.js";
+import { sandboxAccess } from "./sandbox-access.js";
 import { buildSandboxJob } from "./job-builder.js";
 import { jobIdFor, MANAGED_FILTER, TASK_NAME } from "./job-meta.js";
 import { type NomadBackendOptions, resolveOptions } from "./nomad-backend-options.js";
-import { execTransport, startExecSession } from "./nomad-exec.js";
 import { readSandboxFile, writeSandboxFile } from "./nomad-files.js";
 import { mergeLogs } from "./nomad-logs.js";
-import { isMissingJob, startSandbox } from "./nomad-start.js";
-import { currentAlloc, isExecReady, sandboxInfo, statusFromAlloc, statusFromSummary } from "./sandbox-status.js";
+import { startSandbox } from "./nomad-start.js";
+import { currentAlloc, type JobFacts, sandboxInfo, statusFromAlloc, statusFromSummary } from "./sandbox-status.js";
 import { decodeSpecFiles, META_FILES } from "./spec-files.js";
 import { createNomadWarmPool } from "./warm-pool/index.js";
+import { isJobAlreadyExists } from "./warm-pool/name-lock.js";
 
 export type { NomadBackendOptions } from "./nomad-backend-options.js";
 
@@ -77,50 +67,8 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
     shared: true,
   };
 
-  const readJob = async (name: string, signal?: AbortSignal): Promise<JobInfo> => {
-    validateSandboxName(name);
-    try {
-      return (await nomad().jobs.info(jobIdFor(name), { namespace, signal })).data;
-    } catch (err) {
-      if (isMissingJob(err)) {
-        const claimed = await warm.names.readWarmJob(name, signal);
-        if (claimed) return claimed;
-        throw new NotFoundError(`${where(name)} does not exist; create it first`, { backend: BACKEND_ID, cause: err });
-      }
-      throw err;
-    }
-  };
-  const allocsOf = async (jobId: string, signal?: AbortSignal): Promise<AllocationListStub[]> =>
-    (await nomad().jobs.allocations(jobId, { namespace, signal })).data;
-
-  /** The running allocation, looked up on every call (a rescheduled or lost one is never reused). */
-  const runningAlloc = async (name: string, signal?: AbortSignal): Promise<AllocationListStub> => {
-    const job = await readJob(name, signal);
-    const alloc = job.Stop ? undefined : currentAlloc(await allocsOf(job.ID, signal));
-    if (!alloc || !isExecReady(alloc)) {
-      const { status, detail } = statusFromAlloc(job, alloc);
-      throw new NotRunningError(`${where(name)} is ${status}${detail ? ` (${detail})` : ""}; start it first`, {
-        backend: BACKEND_ID,
-      });
-    }
-    return alloc;
-  };
-  const execIn =
-    (alloc: AllocationListStub) =>
-    (command: string[], tty = false) =>
-      nomad().exec.start(alloc.ID, { task: TASK_NAME, command, tty, namespace });
-
-  const exec = async (name: string, request: ExecRequest): Promise<ExecSession> => {
-    const alloc = await runningAlloc(name, request.signal);
-    const start = execIn(alloc);
-    return startExecSession(
-      execTransport(start, where(name), (err) =>
-        toCoreError(err, { action: `exec in ${where(name)}`, capability: "alloc-exec", namespace }),
-      ),
-      request,
-      where(name),
-    );
-  };
+  const hints = new AllocHints();
+  const { readJob, allocsOf, runningAlloc, execIn, exec } = sandboxAccess({ nomad, namespace, warm, hints, where });
 
   const backend: Backend = {
     specificationVersion: SPECIFICATION_VERSION,
@@ -134,15 +82,19 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
           backend: BACKEND_ID,
         });
       }
-      const job = buildSandboxJob(spec, settings, { stop: true, createdAt: new Date() });
-      const unreserve = await warm.names.reserveCold(spec.name, opts.signal);
+      const job = buildSandboxJob(spec, settings, { stop: true, createdAt: new Date() }) as NomadJob;
       try {
-        // Check-and-set "only if new": a taken name fails atomically, across processes and machines.
-        await nomad().jobs.register(job as NomadJob, { namespace, enforceIndex: true, jobModifyIndex: 0, signal: opts.signal });
+        // Check-and-set "only if new": a taken name fails atomically, across processes and machines, whether a
+        // cold sandbox or a claimed warm one (its name lock is this same job ID) holds it.
+        const { data } = await nomad().jobs.register(job, {
+          namespace,
+          enforceIndex: true,
+          jobModifyIndex: 0,
+          signal: opts.signal,
+        });
+        hints.registered(spec.name, job, data.JobModifyIndex);
       } catch (err) {
-        await unreserve();
-        const cause = (err as { cause?: unknown }).cause ?? err;
-        if (cause instanceof NomadResponseError && /job already exists/.test(cause.body)) {
+        if (isJobAlreadyExists(err)) {
           throw new AlreadyExistsError(`${where(spec.name)} already exists; pick another name or remove it first`, {
             backend: BACKEND_ID,
             cause: err,
@@ -155,13 +107,16 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
 
     async start(name, opts = {}) {
       validateSandboxName(name);
+      hints.dropAlloc(name);
+      const known = hints.takeRegistered(name);
       const alloc = await startSandbox(
         { client: nomad(), namespace, driver: settings.driver.driver, datacenters: settings.datacenters, ...resolved },
         name,
         opts,
+        known,
       ).catch(async (err: unknown) => {
-        // A claimed warm sandbox was started by its pool; a stopped one cannot be placed again (remove, create anew).
-        if (hasErrorCode(err, "NOT_FOUND") && (await warm.names.readWarmJob(name, opts.signal))) return undefined;
+        // A claimed warm sandbox (its name lock is not a sandbox job) was started by its pool: report it as it is.
+        if (hasErrorCode(err, "NOT_FOUND") && warm.names.isWarmJob(await readJob(name, opts.signal), name)) return undefined;
         throw err;
       });
       if (!alloc) return backend.get(name, opts);
@@ -171,29 +126,35 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
           .catch(() => undefined);
         throw new PlacementFailedError(`${where(name)} ${why}; the job was stopped`, { backend: BACKEND_ID, cause });
       };
-      const job = await readJob(name, opts.signal);
+      // The body this process registered is the stored job (the check-and-set start proved it unchanged).
+      const job: JobFacts = known ? { ...known.job, Stop: false, Status: "running" } : await readJob(name, opts.signal);
+      const files = decodeSpecFiles(job.Meta?.[META_FILES]);
       // A fresh allocation has a fresh filesystem: the spec's files go in on every start.
-      for (const file of decodeSpecFiles(job.Meta?.[META_FILES])) {
+      for (const file of files) {
         await writeSandboxFile(execIn(alloc), where(name), file.path, file.content, { mode: file.mode }).catch((err: unknown) =>
           failed(`could not write spec file ${JSON.stringify(file.path)}: ${(err as Error).message}`, err),
         );
       }
-      const current = currentAlloc(await allocsOf(job.ID, opts.signal));
+      // Writing files takes a while, and the main process may die right after Nomad reported it started: look
+      // again then. Without files the allocation was seen running a moment ago.
+      const current = files.length > 0 ? currentAlloc(await allocsOf(job.ID, opts.signal)) : alloc;
       const info = sandboxInfo(job, statusFromAlloc(job, current), current, BACKEND_ID);
-      // The main process may die right after Nomad reported it started: that is a failed start.
       if (info.status !== "running") await failed(`failed right after starting (${info.status}: ${info.statusDetail ?? ""})`);
+      if (current) hints.confirm(name, current);
       return info;
     },
 
     async stop(name, opts = {}) {
       const job = await readJob(name, opts.signal);
+      hints.forget(name);
       // Deregister without purge: the spec stays and start() re-registers it.
       await nomad().jobs.deregister(job.ID, { namespace, signal: opts.signal });
     },
 
     async remove(name, opts = {}) {
       validateSandboxName(name);
-      // Purges the job (cold or claimed warm; idempotent), then its claim and name records.
+      hints.forget(name);
+      // One purge of `agentkernel-<name>` for a cold sandbox; a claimed warm one's child and records follow.
       await warm.release(name, opts);
     },
 
@@ -201,6 +162,8 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
       const job = await readJob(name, opts.signal);
       const alloc = currentAlloc(await allocsOf(job.ID, opts.signal));
       const info = sandboxInfo(job, statusFromAlloc(job, alloc), alloc, BACKEND_ID);
+      if (alloc && info.status === "running" && alloc.DesiredStatus === "run") hints.confirm(name, alloc);
+      else hints.dropAlloc(name);
       return warm.names.isWarmJob(job, name) ? warm.names.overlay(name, info, opts.signal) : info;
     },
 

@@ -1,6 +1,7 @@
 // The Nomad warm-pool provider against the emulator over real HTTP: fill, claim, release, names, reaper, lock.
 import { hasErrorCode } from "@agentkernel/core";
 import { afterEach, describe, expect, it } from "vitest";
+import type { NomadJob } from "../client/index.js";
 import { buildSandboxJob } from "../job-builder.js";
 import { resolveOptions } from "../nomad-backend-options.js";
 import { claimPath, namePath, parentJobId } from "./warm-pool-ids.js";
@@ -70,10 +71,15 @@ describe("nomad warm pool provider", () => {
     await h.provider.ensurePool(ALPINE);
     expect(await h.provider.claim(ALPINE, { name: "none" })).toBeUndefined();
     await filled(h, 1);
-    await h.names.reserve("taken", { kind: "cold", jobId: "agentkernel-taken", createdAt: new Date().toISOString() });
+    // A cold sandbox holds the name: its job is `agentkernel-taken`, the very job ID the claim's name lock needs.
+    const { settings } = resolveOptions({}, {});
+    await h.client.jobs.register(buildSandboxJob({ name: "taken" }, settings, { stop: true, createdAt: new Date() }) as NomadJob);
     const err = await h.provider.claim(ALPINE, { name: "taken" }).catch((e: unknown) => e);
     expect(hasErrorCode(err, "ALREADY_EXISTS")).toBe(true);
     expect(await h.provider.counts(ALPINE)).toEqual({ warm: 1, pending: 0, claimed: 0 });
+    // Nothing of the failed claim is left behind, and the cold sandbox's job is untouched.
+    await expect(h.client.variables.read(namePath("taken"))).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await h.client.jobs.info("agentkernel-taken")).data.ParameterizedJob).toBeFalsy();
   });
 
   it("reaps lost children and expired claims; cleanup removes only unclaimed children", async () => {

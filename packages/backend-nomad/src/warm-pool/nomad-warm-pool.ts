@@ -5,7 +5,7 @@ import type { JobInfo, NomadClient } from "../client/index.js";
 import type { JobBuilderSettings } from "../job-builder.js";
 import { NameRecords } from "./name-records.js";
 import { listClaimedSandboxes } from "./warm-pool-list.js";
-import { isWarmJobOf, readWarmJob, reserveColdName, warmOverlay } from "./warm-pool-backend.js";
+import { isWarmJobOf, readWarmChild, warmOverlay } from "./warm-pool-backend.js";
 import { claimWarm } from "./warm-pool-claim.js";
 import { isLiveJob, listClaims, listJobs, purgeJob, type WarmPoolContext } from "./warm-pool-context.js";
 import { countWarmPool } from "./warm-pool-counts.js";
@@ -34,12 +34,10 @@ export interface NomadWarmPoolOptions {
   onError?: (err: unknown) => void;
 }
 
-/** What nomad-backend.ts calls so every name goes through its name record (src/warm-pool/warm-pool-backend.ts). */
+/** What nomad-backend.ts calls to resolve claimed warm sandboxes (src/warm-pool/warm-pool-backend.ts). */
 export interface NameHooks {
-  /** Reserves a cold sandbox's name (cas=0) before its job is registered; the result frees it again. */
-  reserveCold(name: string, signal?: AbortSignal): Promise<() => Promise<void>>;
-  /** The claimed warm job behind `name`, if any (called when `agentkernel-<name>` does not exist). */
-  readWarmJob(name: string, signal?: AbortSignal): Promise<JobInfo | undefined>;
+  /** The claimed warm child a name lock points to, or undefined when it is gone (reading counts as use). */
+  readChild(childJobId: string, signal?: AbortSignal): Promise<JobInfo | undefined>;
   /** True when `job` is a warm child rather than `agentkernel-<name>`. */
   isWarmJob(job: Pick<JobInfo, "ID">, name: string): boolean;
   /** A warm child's SandboxInfo with the claimed name, labels and claim time. */
@@ -156,8 +154,7 @@ export function createNomadWarmPool(options: NomadWarmPoolOptions): NomadWarmPoo
     withUpkeepLock: (pool, fn) => withUpkeepLock(ctx, pool, fn),
 
     names: {
-      reserveCold: (name, signal) => reserveColdName(scope, name, signal),
-      readWarmJob: (name, signal) => readWarmJob(scope, name, signal),
+      readChild: (childJobId, signal) => readWarmChild(scope, childJobId, signal),
       isWarmJob: isWarmJobOf,
       overlay: (name, info, signal) => warmOverlay(scope, name, info, signal),
       listClaimed: (signal) => listClaimedSandboxes(ctx, signal),

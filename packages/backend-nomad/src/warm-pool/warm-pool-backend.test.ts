@@ -4,7 +4,6 @@ import { startEmulator } from "@agentkernel/nomad-emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { NomadClient } from "../client/index.js";
 import { createNomadBackend } from "../nomad-backend.js";
-import { NameRecords } from "./name-records.js";
 import { claimPath } from "./warm-pool-ids.js";
 import { ALPINE, waitUntil } from "./test-warm-pool.js";
 
@@ -69,17 +68,22 @@ describe("warm sandboxes through the backend", () => {
     }
   });
 
-  it("a cold name record left by a crashed create is taken over after the grace period", async () => {
+  it("a claimed name is held by a hidden name-lock job, which a claimer's crash does not wedge for good", async () => {
     const { a } = await setup();
-    const names = new NameRecords(() => a.client, undefined);
-    const old = new Date(Date.now() - 120_000).toISOString();
-    await names.reserve("ghost", { kind: "cold", jobId: "agentkernel-ghost", createdAt: old });
-    await names.reserve("fresh", { kind: "cold", jobId: "agentkernel-fresh", createdAt: new Date().toISOString() });
-    expect((await a.backend.create({ name: "ghost" })).status).toBe("stopped");
-    const fresh = await a.backend.create({ name: "fresh" }).catch((e: unknown) => e);
-    expect(hasErrorCode(fresh, "ALREADY_EXISTS")).toBe(true);
-    await a.backend.remove("ghost");
-    expect(await names.read("ghost")).toBeUndefined();
+    await a.provider.ensurePool(ALPINE);
+    await a.provider.prewarm(ALPINE, 1);
+    await waitUntil(async () => (await a.provider.counts(ALPINE)).warm === 1, "1 warm");
+    const info = await a.provider.claim(ALPINE, { name: "locked", ttlSeconds: 1 });
+    const lock = (await a.client.jobs.info("agentkernel-locked")).data;
+    // Parameterized (never placed, never garbage-collected), pointing at the child, and not a listed sandbox.
+    expect(lock.ParameterizedJob).toBeTruthy();
+    expect(lock.Meta?.["agentkernel-warm-child"]).toBe(info?.refs.jobId);
+    expect((await a.backend.list()).map((s) => s.name)).toEqual(["locked"]);
+    // The claimer "crashes": its claim expires and the reaper removes child, records and the lock.
+    expect(await a.provider.reap({ now: new Date(Date.now() + 5_000) })).toBe(1);
+    await expect(a.client.jobs.info("agentkernel-locked")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await a.backend.create({ name: "locked" })).status).toBe("stopped");
+    await a.backend.remove("locked");
   });
 
   it("use pushes the idle deadline forward; the reaper removes a sandbox idle past it", async () => {

@@ -2,14 +2,11 @@
 import { hasErrorCode, type SandboxInfo } from "@agentkernel/core";
 import type { JobInfo, NomadClient } from "../client/index.js";
 import { jobIdFor } from "../job-meta.js";
-import type { NameRecords, StoredNameRecord } from "./name-records.js";
+import type { NameRecords } from "./name-records.js";
 import { claimDeadline } from "./warm-pool-claim.js";
 import { claimPath } from "./warm-pool-ids.js";
 
-/** Age after which a cold name record without its job is a crashed create's leftover. */
-const STALE_COLD_MS = 60_000;
-
-/** What create needs to hold a name: the records, a client and the namespace. */
+/** What the backend hooks need: the name records, a client and the namespace. */
 export interface NameScope {
   names: NameRecords;
   client: () => NomadClient;
@@ -52,53 +49,14 @@ export async function touchClaim(scope: NameScope, jobId: string, signal?: Abort
   }
 }
 
-async function jobExists(scope: NameScope, jobId: string, signal?: AbortSignal): Promise<boolean> {
-  try {
-    await scope.client().jobs.info(jobId, { namespace: scope.namespace, signal });
-    return true;
-  } catch (err) {
-    if (hasErrorCode(err, "NOT_FOUND")) return false;
-    throw err;
-  }
-}
-
 /**
- * Reserves `name` for a cold sandbox before its job is registered. A cold record whose job never appeared
- * (the creator crashed in between) and that is older than a minute is taken over, once, with check-and-set.
- * Returns a function that frees the name again (for a register that then fails).
+ * The claimed warm child `childJobId` (named by the name lock `agentkernel-<name>`), or undefined when it is gone.
+ * Reading it counts as use of the claim (see touchClaim).
  */
-export async function reserveColdName(
-  scope: NameScope,
-  name: string,
-  signal?: AbortSignal,
-): Promise<(keep?: boolean) => Promise<void>> {
-  const record = { kind: "cold" as const, jobId: jobIdFor(name), createdAt: new Date().toISOString() };
-  let stored: StoredNameRecord;
+export async function readWarmChild(scope: NameScope, childJobId: string, signal?: AbortSignal): Promise<JobInfo | undefined> {
   try {
-    stored = await scope.names.reserve(name, record, signal);
-  } catch (err) {
-    if (!hasErrorCode(err, "ALREADY_EXISTS")) throw err;
-    const current = await scope.names.read(name, signal);
-    const stale =
-      current?.record.kind === "cold" &&
-      Date.now() - Date.parse(current.record.createdAt) > STALE_COLD_MS &&
-      !(await jobExists(scope, current.record.jobId, signal));
-    if (!stale || !current) throw err;
-    await scope.names.remove(name, current.modifyIndex, signal);
-    stored = await scope.names.reserve(name, record, signal);
-  }
-  return async () => {
-    await scope.names.remove(name, stored.modifyIndex).catch(() => undefined);
-  };
-}
-
-/** The warm job behind `name` when the cold job `agentkernel-<name>` does not exist, else undefined. */
-export async function readWarmJob(scope: NameScope, name: string, signal?: AbortSignal): Promise<JobInfo | undefined> {
-  const stored = await scope.names.read(name, signal);
-  if (stored?.record.kind !== "warm") return undefined;
-  try {
-    const job = (await scope.client().jobs.info(stored.record.jobId, { namespace: scope.namespace, signal })).data;
-    await touchClaim(scope, stored.record.jobId, signal);
+    const job = (await scope.client().jobs.info(childJobId, { namespace: scope.namespace, signal })).data;
+    await touchClaim(scope, childJobId, signal);
     return job;
   } catch (err) {
     if (hasErrorCode(err, "NOT_FOUND")) return undefined;

@@ -5,13 +5,12 @@ import {
   type SandboxInfo,
   type SandboxSpec,
   type WarmPoolSpec,
-  hasErrorCode,
   validateSandboxName,
 } from "@agentkernel/core";
 import { type AllocationListStub, VariableConflictError } from "../client/index.js";
-import { jobIdFor } from "../job-meta.js";
 import { PROFILE_HARDENING } from "../profiles.js";
 import { currentAlloc, isExecReady } from "../sandbox-status.js";
+import { buildNameLock, takeNameLock } from "./name-lock.js";
 import { purgeJob, type WarmPoolContext } from "./warm-pool-context.js";
 import { claimPath, poolSlug } from "./warm-pool-ids.js";
 import { deleteVariable } from "./warm-pool-remove.js";
@@ -123,8 +122,9 @@ function warmInfo(pool: WarmPoolSpec, spec: SandboxSpec, jobId: string, alloc: A
 /**
  * Claims one warm child for `spec.name`, or resolves undefined when none is warm. Steps: pick a random child
  * from the index → create its claim record (cas=0; a 409 means another claimer won: drop it, next candidate)
- * → at once: confirm it still runs (else purge it, next), create the name record (cas=0; taken → undo the claim
- * and throw AlreadyExistsError) and check for a pre-name-record cold job. Two round trips, whatever the pool size.
+ * → at once: confirm it still runs (else purge it, next), take the name lock job `agentkernel-<name>` (cas=0;
+ * taken → undo the claim and throw AlreadyExistsError) and write the name record. Two round trips, whatever the
+ * pool size.
  */
 export async function claimWarm(
   ctx: WarmPoolContext,
@@ -153,9 +153,11 @@ export async function claimWarm(
     // Whatever happens next, nobody else may get this child from our index.
     ctx.index.markClaimed(candidate.jobId);
     if (!(await takeChild(ctx, candidate.jobId, record, signal))) continue;
-    // Three independent checks in one round trip: the child still runs, the name is free (cas=0), and no cold
-    // sandbox made before name records existed still owns `agentkernel-<name>`.
-    const [allocR, nameR, legacyR] = await Promise.allSettled([
+    // Three independent steps in one round trip: the child still runs, the name lock `agentkernel-<name>` is
+    // ours (cas=0, the same job ID a cold sandbox would take, so warm and cold names are one atomic space), and
+    // the name record (labels, pool, claim time for get/list) is written (cas=0).
+    const lock = buildNameLock(spec.name, candidate.jobId, pool, ctx.settings, record.claimedAt);
+    const [allocR, nameR, lockR] = await Promise.allSettled([
       liveAlloc(ctx, candidate.jobId, signal),
       ctx.names.reserve(
         spec.name,
@@ -168,28 +170,28 @@ export async function claimWarm(
         },
         signal,
       ),
-      ctx
-        .client()
-        .jobs.info(jobIdFor(spec.name), { namespace: ctx.namespace, signal })
-        .then(() => true)
-        .catch((err: unknown) => (hasErrorCode(err, "NOT_FOUND") ? false : Promise.reject(err))),
+      takeNameLock(ctx, lock, signal),
     ]);
     const alloc = allocR.status === "fulfilled" ? allocR.value : undefined;
-    const legacy = legacyR.status === "fulfilled" && legacyR.value;
+    const locked = lockR.status === "fulfilled" && lockR.value;
+    const taken = () =>
+      new AlreadyExistsError(`sandbox "${spec.name}" already exists; pick another name or remove it first`, {
+        backend: BACKEND,
+      });
     const failure =
-      nameR.status === "rejected"
-        ? nameR.reason
-        : legacyR.status === "rejected"
-          ? legacyR.reason
-          : allocR.status === "rejected"
-            ? allocR.reason
-            : legacy
-              ? new AlreadyExistsError(`sandbox "${spec.name}" already exists; pick another name or remove it first`, {
-                  backend: BACKEND,
-                })
+      lockR.status === "rejected"
+        ? lockR.reason
+        : !locked
+          ? taken()
+          : nameR.status === "rejected"
+            ? nameR.reason
+            : allocR.status === "rejected"
+              ? allocR.reason
               : undefined;
     if (failure !== undefined || !alloc) {
       if (nameR.status === "fulfilled") await ctx.names.remove(spec.name, nameR.value.modifyIndex).catch(() => undefined);
+      // Ours since the cas=0 register: nobody else can hold `agentkernel-<name>` in between.
+      if (locked) await purgeJob(ctx, lock.ID).catch(() => undefined);
       if (allocR.status === "fulfilled" && !alloc) {
         // Lost or failed since the index saw it: it is ours now, so clear it away for upkeep to replace.
         await purgeJob(ctx, candidate.jobId, signal);

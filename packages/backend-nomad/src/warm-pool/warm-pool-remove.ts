@@ -21,14 +21,16 @@ export async function deleteVariable(ctx: WarmPoolContext, path: string, cas?: n
 }
 
 /**
- * Removes the sandbox `name` wherever it lives. The order is what keeps a crash safe: the job goes first, so a
- * claim record can never vanish while its (used) child still runs and would look warm again.
- * Idempotent: a missing sandbox is not an error.
+ * Removes the sandbox `name` wherever it lives. One purge of `agentkernel-<name>` settles the common case: Nomad
+ * answers a purged sandbox job with an evaluation ID, and a name lock (parameterized, see name-lock.ts) or a
+ * missing job with none (REFERENCE §1.4). Only then is the name record read, and a claimed warm sandbox's child
+ * purged before its claim record and name record go, so a claim record never vanishes while its (used) child still
+ * runs and would look warm again. Idempotent: a missing sandbox is not an error.
  */
 export async function removeByName(ctx: WarmPoolContext, name: string, signal?: AbortSignal): Promise<void> {
+  const purged = await ctx.client().jobs.deregister(jobIdFor(name), { namespace: ctx.namespace, purge: true, signal });
+  if (purged.data.EvalID) return;
   const stored = await ctx.names.read(name, signal);
-  // The cold job is purged in every case: it may predate name records.
-  await purgeJob(ctx, jobIdFor(name), signal);
   if (!stored) return;
   if (stored.record.kind === "warm") {
     await purgeJob(ctx, stored.record.jobId, signal);

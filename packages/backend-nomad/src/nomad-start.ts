@@ -69,6 +69,19 @@ async function stopQuietly(ctx: StartContext, jobId: string): Promise<void> {
   await ctx.client.jobs.deregister(jobId, { namespace: ctx.namespace, timeoutMs: 15_000 }).catch(() => undefined);
 }
 
+/** What a start ends with: the running allocation and the job as stored now (no need to read it back). */
+export interface StartedSandbox {
+  alloc: AllocationListStub;
+  /** The stored job: create's body when `known` held, else what was read (`Stop: false` once re-registered). */
+  job: JobInfo;
+}
+
+/** A start's register: what to follow, and the job as it is now stored. */
+interface StartRegister {
+  registered: Registered;
+  job: JobInfo;
+}
+
 /** Registers `job` with `Stop: false` under check-and-set on `jobModifyIndex`; a vanished job is a NotFoundError. */
 async function registerRunning(
   ctx: StartContext,
@@ -76,13 +89,19 @@ async function registerRunning(
   job: NomadJob,
   jobModifyIndex: number,
   signal: AbortSignal,
-): Promise<Registered> {
+): Promise<StartRegister> {
   try {
-    const { data, meta } = await ctx.client.jobs.register(
-      { ...job, Stop: false },
-      { namespace: ctx.namespace, enforceIndex: true, jobModifyIndex, signal },
-    );
-    return { evalId: data.EvalID, jobModifyIndex: data.JobModifyIndex, index: meta.lastIndex || data.EvalCreateIndex };
+    const body = { ...job, Stop: false };
+    const { data, meta } = await ctx.client.jobs.register(body, {
+      namespace: ctx.namespace,
+      enforceIndex: true,
+      jobModifyIndex,
+      signal,
+    });
+    return {
+      registered: { evalId: data.EvalID, jobModifyIndex: data.JobModifyIndex, index: meta.lastIndex || data.EvalCreateIndex },
+      job: { ...body, JobModifyIndex: data.JobModifyIndex },
+    };
   } catch (err) {
     throw isMissingJob(err) ? notFound(name, err) : err;
   }
@@ -94,7 +113,7 @@ async function registerFromStored(
   name: string,
   signal: AbortSignal,
   placing: () => void,
-): Promise<Registered | AllocationListStub> {
+): Promise<StartRegister | StartedSandbox> {
   const jobId = jobIdFor(name);
   let info: JobInfo;
   try {
@@ -105,13 +124,15 @@ async function registerFromStored(
   if (!info.Stop) {
     const { data } = await ctx.client.jobs.allocations(jobId, { namespace: ctx.namespace, signal });
     const running = data.find((a) => isExecReady(a));
-    if (running) return running;
+    if (running) return { alloc: running, job: info };
     // Not running (failed, lost, exited): stop it first so the re-register below places a fresh allocation.
     const stopped = await ctx.client.jobs.deregister(jobId, { namespace: ctx.namespace, signal });
     info = { ...info, JobModifyIndex: stopped.data.JobModifyIndex };
   }
   placing();
-  return registerRunning(ctx, name, jobForRegister(info, false), info.JobModifyIndex ?? 0, signal);
+  const started = await registerRunning(ctx, name, jobForRegister(info, false), info.JobModifyIndex ?? 0, signal);
+  // Keep the server fields that were read (SubmitTime, Version…) beside the register body.
+  return { ...started, job: { ...info, ...started.job } };
 }
 
 /**
@@ -121,12 +142,12 @@ async function registerFromStored(
  * It then follows the start on one event stream (blocking queries as fallback). Any failure, timeout or abort
  * stops the job again so nothing is left running.
  */
-export async function startSandbox(
+export async function startSandboxJob(
   ctx: StartContext,
   name: string,
   options: StartOptions = {},
   known?: KnownJob,
-): Promise<AllocationListStub> {
+): Promise<StartedSandbox> {
   const jobId = jobIdFor(name);
   const deadline = AbortSignal.timeout(ctx.startTimeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
@@ -135,7 +156,7 @@ export async function startSandbox(
     if (!saidPlacing) options.onProgress?.({ phase: "placing", message: `asking Nomad to place sandbox "${name}"` });
     saidPlacing = true;
   };
-  let registered: Registered | AllocationListStub | undefined;
+  let registered: StartRegister | StartedSandbox | undefined;
   if (known) {
     placing();
     registered = await registerRunning(ctx, name, known.job, known.jobModifyIndex, signal).catch((err: unknown) => {
@@ -145,9 +166,11 @@ export async function startSandbox(
     });
   }
   registered ??= await registerFromStored(ctx, name, signal, placing);
-  if (!("evalId" in registered)) return registered;
+  if ("alloc" in registered) return registered;
+  const { job } = registered;
   try {
-    return await followStart(ctx, name, registered, signal, options.onProgress);
+    const alloc = await followStart(ctx, name, registered.registered, signal, options.onProgress);
+    return { alloc, job: { ...job, Status: "running" } };
   } catch (err) {
     await stopQuietly(ctx, jobId);
     if (options.signal?.aborted) {
@@ -161,4 +184,14 @@ export async function startSandbox(
     }
     throw err;
   }
+}
+
+/** Starts a sandbox (see startSandboxJob) and returns only its running allocation. */
+export async function startSandbox(
+  ctx: StartContext,
+  name: string,
+  options: StartOptions = {},
+  known?: KnownJob,
+): Promise<AllocationListStub> {
+  return (await startSandboxJob(ctx, name, options, known)).alloc;
 }

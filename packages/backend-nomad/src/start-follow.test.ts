@@ -7,12 +7,12 @@ import { type NomadJob, NomadClient } from "./client/index.js";
 import { buildSandboxJob } from "./job-builder.js";
 import { jobIdFor } from "./job-meta.js";
 import { type NomadBackendOptions, resolveOptions } from "./nomad-backend-options.js";
-import { type KnownJob, knownJob, type StartContext, startSandbox } from "./nomad-start.js";
+import { type KnownJob, knownJob, type StartContext, startSandbox, startSandboxJob } from "./nomad-start.js";
 import { isExecReady } from "./sandbox-status.js";
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
-/** A TCP relay in front of the emulator that counts open connections which carried an event-stream request. */
+/** A TCP relay in front of the emulator that counts connections holding an event stream (asked for, not refused). */
 interface Relay {
   address: string;
   openStreams(): number;
@@ -21,14 +21,21 @@ interface Relay {
 
 async function relayTo(target: string): Promise<Relay> {
   const { hostname, port } = new URL(target);
-  const streams = new Set<Socket>();
+  // A connection is "asked" from the stream request until its answer's status line: a 200 keeps it a stream; an
+  // error answer leaves an idle keep-alive connection, which is no stream.
+  const streams = new Map<Socket, "asked" | "open">();
   const all = new Set<Socket>();
   const server: Server = createServer((down) => {
     const up = connect(Number(port), hostname);
     all.add(down);
     for (const s of [down, up]) s.on("error", () => undefined);
     down.on("data", (chunk: Buffer) => {
-      if (chunk.toString("latin1").includes("GET /v1/event/stream")) streams.add(down);
+      if (chunk.toString("latin1").includes("GET /v1/event/stream")) streams.set(down, "asked");
+    });
+    up.on("data", (chunk: Buffer) => {
+      if (streams.get(down) !== "asked") return;
+      if (chunk.toString("latin1").startsWith("HTTP/1.1 200")) streams.set(down, "open");
+      else streams.delete(down);
     });
     down.on("close", () => {
       streams.delete(down);
@@ -93,13 +100,15 @@ async function liveJobs(client: NomadClient): Promise<string[]> {
 
 describe("startSandbox", { timeout: 30_000 }, () => {
   it("with create's job known: one register and one event stream, progress reported, stream closed", async () => {
-    const { nomad, relay, ctx, create, requests } = await setup();
+    const { nomad, relay, client, ctx, create, requests } = await setup();
     const known = await create("fast");
     nomad.resetStats();
     const phases: StartProgress["phase"][] = [];
-    const alloc = await startSandbox(ctx, "fast", { onProgress: (p) => phases.push(p.phase) }, known);
+    const { alloc, job } = await startSandboxJob(ctx, "fast", { onProgress: (p) => phases.push(p.phase) }, known);
     expect(isExecReady(alloc)).toBe(true);
     expect(requests()).toEqual({ "PUT /v1/jobs": 1, "GET /v1/event/stream": 1 });
+    const { data: stored } = await client.jobs.info(jobIdFor("fast"));
+    expect([job.Stop, job.Meta, job.JobModifyIndex]).toEqual([false, stored.Meta, stored.JobModifyIndex]);
     // The stream sees every allocation update, so "starting" (placed, pending) comes before the image pull.
     expect(phases).toEqual(["placing", "starting", "pulling", "running"]);
     expect(await eventually(() => relay.openStreams() === 0)).toBe(true);
@@ -176,10 +185,13 @@ describe("startSandbox", { timeout: 30_000 }, () => {
       { enforceIndex: true, jobModifyIndex: stored.JobModifyIndex ?? 0 },
     );
     nomad.resetStats();
-    expect(isExecReady(await startSandbox(ctx, "changed", {}, known))).toBe(true);
+    const started = await startSandboxJob(ctx, "changed", {}, known);
+    expect(isExecReady(started.alloc)).toBe(true);
     expect(requests()).toEqual({ "GET /v1/job/:id": 1, "PUT /v1/jobs": 2, "GET /v1/event/stream": 1 });
     const { data: now } = await client.jobs.info(jobIdFor("changed"));
     expect([now.Stop, now.Meta?.touched]).toEqual([false, "yes"]);
+    // What start reports as stored is what Nomad stores, not create's stale body.
+    expect([started.job.Stop, started.job.Meta?.touched, started.job.JobModifyIndex]).toEqual([false, "yes", now.JobModifyIndex]);
   });
 
   it("a removed job is NOT_FOUND, never resurrected", async () => {

@@ -93,6 +93,7 @@ export function runExecSession(o: ExecSessionOptions, onFrame: FrameSink): void 
   };
   const pump = new OutputPump({
     ws,
+    socket,
     chunkSize: frameChunkSize(driver),
     tty: o.tty,
     pty: plan.pty,

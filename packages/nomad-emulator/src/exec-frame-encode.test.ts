@@ -1,0 +1,29 @@
+// encodeDataFrames must give exactly the frames JSON.stringify would, cut at the driver's frame size.
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { encodeDataFrames } from "./exec-frame-encode.js";
+
+const reference = (name: string, data: Buffer, size: number): string[] => {
+  const out: string[] = [];
+  for (let i = 0; i < data.length; i += size) {
+    out.push(JSON.stringify({ [name]: { data: data.subarray(i, i + size).toString("base64") } }));
+  }
+  return out;
+};
+
+describe("encodeDataFrames", () => {
+  it.each([1, 2, 3, 4095, 4096, 4097, 8192, 65536, 65537])("%i bytes: byte-identical to JSON.stringify", (n) => {
+    const data = randomBytes(n);
+    for (const size of [1024, 4096]) {
+      for (const name of ["stdout", "stderr"] as const) {
+        const { frames, bytes } = encodeDataFrames(name, data, size);
+        expect(frames.map((f) => f.toString("latin1"))).toEqual(reference(name, data, size));
+        expect(bytes).toBe(frames.reduce((sum, f) => sum + f.length, 0));
+      }
+    }
+  });
+
+  it("no data, no frames", () => {
+    expect(encodeDataFrames("stdout", Buffer.alloc(0), 4096)).toEqual({ frames: [], bytes: 0 });
+  });
+});

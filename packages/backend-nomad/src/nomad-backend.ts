@@ -25,7 +25,7 @@ import { jobIdFor, MANAGED_FILTER, TASK_NAME } from "./job-meta.js";
 import { type NomadBackendOptions, resolveOptions } from "./nomad-backend-options.js";
 import { readSandboxFile, writeSandboxFile } from "./nomad-files.js";
 import { mergeLogs } from "./nomad-logs.js";
-import { startSandbox } from "./nomad-start.js";
+import { startSandboxJob } from "./nomad-start.js";
 import { currentAlloc, type JobFacts, sandboxInfo, statusFromAlloc, statusFromSummary } from "./sandbox-status.js";
 import { decodeSpecFiles, META_FILES } from "./spec-files.js";
 import { createNomadWarmPool } from "./warm-pool/index.js";
@@ -109,7 +109,7 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
       validateSandboxName(name);
       hints.dropAlloc(name);
       const known = hints.takeRegistered(name);
-      const alloc = await startSandbox(
+      const started = await startSandboxJob(
         { client: nomad(), namespace, driver: settings.driver.driver, datacenters: settings.datacenters, ...resolved },
         name,
         opts,
@@ -119,15 +119,16 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
         if (hasErrorCode(err, "NOT_FOUND") && warm.names.isWarmJob(await readJob(name, opts.signal), name)) return undefined;
         throw err;
       });
-      if (!alloc) return backend.get(name, opts);
+      if (!started) return backend.get(name, opts);
+      const { alloc } = started;
       const failed = async (why: string, cause?: unknown): Promise<never> => {
         await nomad()
           .jobs.deregister(jobIdFor(name), { namespace })
           .catch(() => undefined);
         throw new PlacementFailedError(`${where(name)} ${why}; the job was stopped`, { backend: BACKEND_ID, cause });
       };
-      // The body this process registered is the stored job (the check-and-set start proved it unchanged).
-      const job: JobFacts = known ? { ...known.job, Stop: false, Status: "running" } : await readJob(name, opts.signal);
+      // The job as Nomad stores it now (create's body when the check-and-set proved it unchanged, else as read).
+      const job: JobFacts = started.job;
       const files = decodeSpecFiles(job.Meta?.[META_FILES]);
       // A fresh allocation has a fresh filesystem: the spec's files go in on every start.
       for (const file of files) {

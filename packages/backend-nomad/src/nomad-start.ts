@@ -121,6 +121,8 @@ async function registerFromStored(
   } catch (err) {
     throw isMissingJob(err) ? notFound(name, err) : err;
   }
+  // A claimed warm sandbox's name lock is no sandbox job: never re-register it (the backend resolves the child).
+  if (info.ParameterizedJob) throw notFound(name);
   if (!info.Stop) {
     const { data } = await ctx.client.jobs.allocations(jobId, { namespace: ctx.namespace, signal });
     const running = data.find((a) => isExecReady(a));

@@ -4,6 +4,8 @@ import { startEmulator } from "@agentkernel/nomad-emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { NomadClient } from "../client/index.js";
 import { createNomadBackend } from "../nomad-backend.js";
+import { resolveOptions } from "../nomad-backend-options.js";
+import { buildNameLock } from "./name-lock.js";
 import { claimPath } from "./warm-pool-ids.js";
 import { ALPINE, waitUntil } from "./test-warm-pool.js";
 
@@ -84,6 +86,37 @@ describe("warm sandboxes through the backend", () => {
     await expect(a.client.jobs.info("agentkernel-locked")).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await a.backend.create({ name: "locked" })).status).toBe("stopped");
     await a.backend.remove("locked");
+  });
+
+  it("a claimer that crashed after taking the name lock but before its name record: the reaper frees the name", async () => {
+    const { a } = await setup();
+    await a.provider.ensurePool(ALPINE);
+    await a.provider.prewarm(ALPINE, 1);
+    await waitUntil(async () => (await a.provider.counts(ALPINE)).warm === 1, "1 warm");
+    const child = (await a.client.jobs.list({ prefix: "agentkernel-warm-pool." })).data.find((j) => j.ParentID)?.ID ?? "";
+    const claimedAt = new Date().toISOString();
+    // What the crashed claimer left: its claim record and its name lock, and nothing else.
+    await a.client.variables.write(
+      claimPath(child),
+      {
+        name: "crashed",
+        claimId: "x",
+        claimedAt,
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+        idleSeconds: "3600",
+      },
+      { cas: 0 },
+    );
+    const { settings } = resolveOptions({}, {});
+    await a.client.jobs.register(buildNameLock("crashed", child, ALPINE, settings, claimedAt));
+    expect(hasErrorCode(await a.backend.create({ name: "crashed" }).catch((e: unknown) => e), "ALREADY_EXISTS")).toBe(true);
+    // Within the grace period nothing is touched (the claimer may still be writing); after it, all of it goes.
+    expect(await a.provider.reap({ now: new Date() })).toBe(0);
+    expect((await a.client.jobs.info("agentkernel-crashed")).data.ParameterizedJob).toBeTruthy();
+    expect(await a.provider.reap({ now: new Date(Date.now() + 120_000) })).toBe(1);
+    await expect(a.client.jobs.info("agentkernel-crashed")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await a.backend.create({ name: "crashed" })).status).toBe("stopped");
+    await a.backend.remove("crashed");
   });
 
   it("use pushes the idle deadline forward; the reaper removes a sandbox idle past it", async () => {

@@ -1,6 +1,7 @@
 /** reap(): expired claims, crash leftovers and dead warm children, so a crash never leaks capacity for good. */
 import { hasErrorCode } from "@agentkernel/core";
 import { reapColdSandboxes } from "./cold-reaper.js";
+import { dropNameLock } from "./name-lock.js";
 import type { NameRecords } from "./name-records.js";
 import { isLiveJob, listClaims, listJobs, purgeJob, type WarmPoolContext } from "./warm-pool-context.js";
 import { CLAIMS_PREFIX, claimPath, WARM_JOB_PREFIX } from "./warm-pool-ids.js";
@@ -47,6 +48,7 @@ export async function reapWarmPool(ctx: WarmPoolContext, now: Date, signal?: Abo
       const items = (await readItems(ctx, path, signal))?.Items;
       if (items?.name && (await nameOwns(ctx.names, items.name, jobId, signal)))
         await ctx.names.remove(items.name, undefined, signal);
+      if (items?.name) await dropNameLock(ctx, items.name, jobId, signal);
       await deleteVariable(ctx, path, meta.ModifyIndex, signal);
       continue;
     }
@@ -60,6 +62,8 @@ export async function reapWarmPool(ctx: WarmPoolContext, now: Date, signal?: Abo
     const claimedAt = Date.parse(items.claimedAt ?? "") || meta.CreateTime / 1e6;
     if (expired || (claimedAt < graceEdge && !(await nameOwns(ctx.names, items.name, jobId, signal)))) {
       await purgeJob(ctx, jobId, signal);
+      // A claimer that crashed mid-claim may have taken the name lock already; only a lock pointing here goes.
+      if (items.name) await dropNameLock(ctx, items.name, jobId, signal);
       await deleteVariable(ctx, path, meta.ModifyIndex, signal);
       removed++;
     }

@@ -1,7 +1,7 @@
 // encodeDataFrames must give exactly the frames JSON.stringify would, cut at the driver's frame size.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { encodeDataFrames } from "./exec-frame-encode.js";
+import { encodeDataFrames, SlabPool } from "./exec-frame-encode.js";
 
 const reference = (name: string, data: Buffer, size: number): string[] => {
   const out: string[] = [];
@@ -24,6 +24,23 @@ describe("encodeDataFrames", () => {
   });
 
   it("no data, no frames", () => {
-    expect(encodeDataFrames("stdout", Buffer.alloc(0), 4096)).toEqual({ frames: [], bytes: 0 });
+    const { frames, bytes } = encodeDataFrames("stdout", Buffer.alloc(0), 4096);
+    expect([frames, bytes]).toEqual([[], 0]);
+  });
+});
+
+describe("SlabPool", () => {
+  it("hands a written slab out again; one-off buffers for outsized reads are not kept", () => {
+    const pool = new SlabPool();
+    const data = randomBytes(65536);
+    const a = encodeDataFrames("stdout", data, 4096, (n) => pool.take(n));
+    expect(a.frames.map((f) => f.toString("latin1"))).toEqual(reference("stdout", data, 4096));
+    pool.give(a.buffer);
+    const b = encodeDataFrames("stdout", data, 4096, (n) => pool.take(n));
+    // Identity checks as booleans: a failing toBe would try to print two 96 KiB buffers.
+    expect(b.buffer === a.buffer).toBe(true);
+    const big = pool.take(1024 * 1024);
+    pool.give(big);
+    expect(pool.take(1024 * 1024) === big).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 /** Turns a process's stdout/stderr into Nomad exec frames: base64, driver-sized chunks, back-pressured, cut on fault. */
 import type { Duplex, Readable } from "node:stream";
 import type { WebSocket } from "ws";
-import { encodeDataFrames } from "./exec-frame-encode.js";
+import { encodeDataFrames, SlabPool } from "./exec-frame-encode.js";
 
 /**
  * Raw bytes per data frame: docker's exec path sends at most 1024, the exec/raw_exec executor 4096 (REFERENCE §5).
@@ -39,6 +39,7 @@ export class OutputPump {
   private stdoutBytes = 0;
   private cut = false;
   private readonly sources: Readable[] = [];
+  private readonly slabs = new SlabPool();
 
   constructor(private readonly o: OutputPumpOptions) {}
 
@@ -81,13 +82,18 @@ export class OutputPump {
    * writev per read instead of one per 4 KiB frame (the per-frame syscalls were most of the emulator's time).
    */
   private sendChunks(name: "stdout" | "stderr", data: Buffer): void {
-    const { frames, bytes } = encodeDataFrames(name, data, this.o.chunkSize);
+    const { frames, buffer, bytes } = encodeDataFrames(name, data, this.o.chunkSize, (n) => this.slabs.take(n));
     const last = frames.pop();
     if (last === undefined) return;
     this.o.socket.cork();
     try {
       for (const frame of frames) this.o.ws.send(frame, { binary: false });
-      this.track(bytes, (done) => this.o.ws.send(last, { binary: false }, done));
+      // The last frame's callback runs once the whole batch is written (or failed): then its buffer is free.
+      this.track(
+        bytes,
+        (done) => this.o.ws.send(last, { binary: false }, done),
+        () => this.slabs.give(buffer),
+      );
     } finally {
       this.o.socket.uncork();
     }

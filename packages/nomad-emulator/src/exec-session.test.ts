@@ -1,4 +1,5 @@
 // Exec sessions over real processes: back-pressure, stdin per driver, cut-stream fault, process-group cleanup, bwrap view.
+import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,35 +59,36 @@ describe("exec: input and output flow", () => {
     expect(settled).toBeGreaterThan(0);
     expect(settled).toBeLessThan(1000);
   });
-  it("back-pressure: a paused reader stalls a finite producer before its end; resumed, it gets every byte", async () => {
-    const counter = join(h.alloc.allocDir, "alloc", "tmp", "finite-chunks");
+  it("back-pressure: a paused reader stalls a finite producer before its end; resumed, it gets every byte intact", async () => {
+    const tmp = join(h.alloc.allocDir, "alloc", "tmp");
+    const counter = join(tmp, "finite-chunks");
     const read = (): number => Number(readFileSync(counter, "utf8") || "0");
     writeFileSync(counter, "0");
     const total = 192; // 64 KiB chunks: 12 MiB, several times what pipes, socket buffers and our queue may hold
+    // Random bytes, not zeros: an output buffer reused before the socket wrote it would show as corrupted data.
+    const source = randomBytes(total * 65536);
+    writeFileSync(join(tmp, "source"), source);
     let settled = -1;
-    const r = await runExec(
-      h,
-      sh(`i=0; while [ $i -lt ${total} ]; do head -c 65536 /dev/zero; i=$((i+1)); echo $i > ${counter}; done`),
-      {
-        onOpen: (ws) => {
-          ws.pause();
-          let last = -1;
-          const poll = setInterval(() => {
-            const now = read();
-            if (now > 0 && now === last) {
-              clearInterval(poll);
-              settled = now;
-              ws.resume();
-            }
-            last = now;
-          }, 400);
-        },
+    const each = `dd if=${join(tmp, "source")} bs=65536 skip=$i count=1 status=none`;
+    const r = await runExec(h, sh(`i=0; while [ $i -lt ${total} ]; do ${each}; i=$((i+1)); echo $i > ${counter}; done`), {
+      onOpen: (ws) => {
+        ws.pause();
+        let last = -1;
+        const poll = setInterval(() => {
+          const now = read();
+          if (now > 0 && now === last) {
+            clearInterval(poll);
+            settled = now;
+            ws.resume();
+          }
+          last = now;
+        }, 400);
       },
-    );
+    });
     // Without back-pressure the emulator would queue the whole output and the producer would finish unread.
     expect(settled).toBeGreaterThan(0);
     expect(settled).toBeLessThan(total);
-    expect(r.stdout.length).toBe(total * 65536);
+    expect(r.stdout.equals(source)).toBe(true);
     expect(r.exitFrame).toEqual({ exited: true, result: {} });
     const sizes = r.frames.flatMap((f) => {
       const data = (f.stdout as { data?: string } | undefined)?.data;

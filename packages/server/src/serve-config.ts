@@ -1,10 +1,11 @@
-/** startServerFromConfig: the API key, bind address and warm pools from agentkernel's config, for `agentkernel serve`. */
+/** startServerFromConfig: the API key, bind address, warm pools (or else a reaper loop) from the config, for `agentkernel serve`. */
 import { type Backend, type Config, poolKey } from "@agentkernel/core";
 import { createWarmPool, type WarmPool } from "@agentkernel/pool";
 import { readApiKeyFile } from "./auth.js";
 import type { ServerLimits } from "./limits.js";
 import { createLogger, type Logger } from "./logger.js";
 import { type RunningServer, startServer } from "./main.js";
+import { type ReaperLoop, startReaperLoop } from "./reaper-loop.js";
 
 /** Options of startServerFromConfig; flags win over the config. */
 export interface ServeFromConfigOptions {
@@ -53,8 +54,9 @@ export async function startServerFromConfig(options: ServeFromConfigOptions): Pr
   const pool = poolFromConfig(config, backend, logger);
   // Upkeep starts first so /ready reflects it; a backend that is down makes upkeep back off, not the server fail.
   await pool?.start();
+  let server: RunningServer;
   try {
-    return await startServer({
+    server = await startServer({
       host: options.host ?? config.server.host,
       port: options.port ?? config.server.port,
       backend,
@@ -69,4 +71,19 @@ export async function startServerFromConfig(options: ServeFromConfigOptions): Pr
     await pool?.drain();
     throw error;
   }
+  // Pool upkeep reaps; without a pool nothing would, so expired sandboxes (a killed `run`'s) would stay forever.
+  const reaper = pool ? undefined : startReaperLoop(backend, logger.child({ component: "reaper" }));
+  return reaper ? withReaper(server, reaper) : server;
+}
+
+/** `server`, whose shutdown (close() or a signal) also stops `reaper`; `closed` settles once both are done. */
+function withReaper(server: RunningServer, reaper: ReaperLoop): RunningServer {
+  const closed = server.closed.then(() => reaper.stop());
+  return {
+    ...server,
+    closed,
+    async close() {
+      await Promise.all([reaper.stop(), server.close()]);
+    },
+  };
 }

@@ -58,6 +58,7 @@ async function warmRun(ctx) {
     await provider.ensurePool(pool);
     const api = [];
     const ws = [];
+    let routes = {};
     for (let i = 0; i < 3; i++) {
       await provider.prewarm(pool, 1);
       await waitWarm(provider, pool, 1);
@@ -70,7 +71,9 @@ async function warmRun(ctx) {
       const c = countRequests(await emu.stats());
       api.push(c.api);
       ws.push(c.execWs);
+      routes = c.byRoute;
     }
+    ctx.log(`  warm run requests by route (last run): ${JSON.stringify(routes)}`);
     await provider.cleanup(pool);
     return { ...row, value: summary(api), extra: `+ ${summary(ws).median} exec WS` };
   } finally {

@@ -53,7 +53,15 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
   };
   const where = (name: string) => `sandbox "${name}"`;
   // Warm pool (src/warm-pool/): its name records make names atomic for warm and cold alike and resolve claimed ones.
-  const warm = createNomadWarmPool({ client: nomad, namespace, settings });
+  const hints = new AllocHints();
+  // A claim hands its child's running allocation to exec, so a claim → exec needs no lookup.
+  const warm = createNomadWarmPool({
+    client: nomad,
+    namespace,
+    settings,
+    onClaimed: (name, alloc) => hints.confirm(name, alloc),
+    onReleased: (name) => hints.forget(name),
+  });
   const capabilities: BackendCapabilities = {
     tty: true,
     attach: true,
@@ -67,7 +75,6 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
     shared: true,
   };
 
-  const hints = new AllocHints();
   const { readJob, allocsOf, runningAlloc, execIn, exec } = sandboxAccess({ nomad, namespace, warm, hints, where });
 
   const backend: Backend = {
@@ -154,7 +161,6 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
 
     async remove(name, opts = {}) {
       validateSandboxName(name);
-      hints.forget(name);
       // One purge of `agentkernel-<name>` for a cold sandbox; a claimed warm one's child and records follow.
       await warm.release(name, opts);
     },

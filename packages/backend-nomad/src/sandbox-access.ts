@@ -33,17 +33,22 @@ export function sandboxAccess(ctx: SandboxAccessContext) {
   const missing = (name: string, cause?: unknown) =>
     new NotFoundError(`${where(name)} does not exist; create it first`, { backend: BACKEND_ID, ...(cause ? { cause } : {}) });
 
-  /** The job that runs `name`: `agentkernel-<name>`, or the warm child its name lock points to. */
-  const readJob = async (name: string, signal?: AbortSignal): Promise<JobInfo> => {
+  /** `agentkernel-<name>` as stored, and the warm child it points to when it is a name lock. */
+  const readOwnJob = async (name: string, signal?: AbortSignal): Promise<{ job: JobInfo; child?: string }> => {
     validateSandboxName(name);
-    let job: JobInfo;
     try {
-      job = (await nomad().jobs.info(jobIdFor(name), { namespace, signal })).data;
+      const job = (await nomad().jobs.info(jobIdFor(name), { namespace, signal })).data;
+      const child = lockedChild(job);
+      return child ? { job, child } : { job };
     } catch (err) {
       if (isMissingJob(err)) throw missing(name, err);
       throw err;
     }
-    const child = lockedChild(job);
+  };
+
+  /** The job that runs `name`: `agentkernel-<name>`, or the warm child its name lock points to. */
+  const readJob = async (name: string, signal?: AbortSignal): Promise<JobInfo> => {
+    const { job, child } = await readOwnJob(name, signal);
     if (!child) return job;
     const claimed = await warm.names.readChild(child, signal);
     if (!claimed) throw missing(name);
@@ -51,26 +56,42 @@ export function sandboxAccess(ctx: SandboxAccessContext) {
   };
   const allocsOf = async (jobId: string, signal?: AbortSignal): Promise<AllocationListStub[]> =>
     (await nomad().jobs.allocations(jobId, { namespace, signal })).data;
+  const usable = (alloc: AllocationListStub | undefined): alloc is AllocationListStub =>
+    alloc?.DesiredStatus === "run" && isExecReady(alloc);
+  /** Use of a claimed warm sandbox pushes its idle deadline (throttled, best effort, never awaited by exec). */
+  const used = (name: string, alloc: AllocationListStub): AllocationListStub => {
+    if (alloc.JobID && alloc.JobID !== jobIdFor(name)) void warm.names.touch(alloc.JobID);
+    return alloc;
+  };
+  const notRunning = (name: string, job: JobInfo, alloc: AllocationListStub | undefined) => {
+    const { status, detail } = statusFromAlloc(job, alloc);
+    return new NotRunningError(`${where(name)} is ${status}${detail ? ` (${detail})` : ""}; start it first`, {
+      backend: BACKEND_ID,
+    });
+  };
 
   /**
    * The running allocation: a recent hint (alloc-hints.ts), else one read of `agentkernel-<name>`'s allocations
-   * (REFERENCE: `[]` for an unknown job), else the job itself (a warm child behind a name lock, or the reason it
-   * does not run). A rescheduled or lost allocation is never reused: only `DesiredStatus: run` and a running task.
+   * (REFERENCE: `[]` for an unknown job), else the job itself: a name lock leads to its warm child's allocations,
+   * anything else explains why it does not run. A rescheduled or lost allocation is never reused: only
+   * `DesiredStatus: run` and a running task.
    */
   const runningAlloc = async (name: string, signal?: AbortSignal): Promise<AllocationListStub> => {
     validateSandboxName(name);
     const hinted = hints.alloc(name);
-    if (hinted) return hinted;
+    if (hinted) return used(name, hinted);
     const direct = currentAlloc(await allocsOf(jobIdFor(name), signal));
-    if (direct && direct.DesiredStatus === "run" && isExecReady(direct)) return direct;
-    const job = await readJob(name, signal);
-    const alloc = job.Stop ? undefined : job.ID === direct?.JobID ? direct : currentAlloc(await allocsOf(job.ID, signal));
-    if (!alloc || !isExecReady(alloc)) {
-      const { status, detail } = statusFromAlloc(job, alloc);
-      throw new NotRunningError(`${where(name)} is ${status}${detail ? ` (${detail})` : ""}; start it first`, {
-        backend: BACKEND_ID,
-      });
+    if (usable(direct)) return direct;
+    const { job, child } = await readOwnJob(name, signal);
+    if (child) {
+      const alloc = currentAlloc(await allocsOf(child, signal));
+      if (usable(alloc)) return used(name, alloc);
+      const claimed = await warm.names.readChild(child, signal);
+      if (!claimed) throw missing(name);
+      throw notRunning(name, claimed, alloc);
     }
+    const alloc = job.Stop ? undefined : direct;
+    if (!alloc || !isExecReady(alloc)) throw notRunning(name, job, alloc);
     return alloc;
   };
   const execIn =

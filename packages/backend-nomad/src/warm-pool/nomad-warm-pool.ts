@@ -1,11 +1,11 @@
 /** The Nomad WarmPoolProvider: parameterized parent per pool, dispatched `sleep infinity` children, cas=0 claims. */
 import { randomUUID } from "node:crypto";
 import type { SandboxInfo, WarmPoolProvider, WarmPoolSpec } from "@agentkernel/core";
-import type { JobInfo, NomadClient } from "../client/index.js";
+import type { AllocationListStub, JobInfo, NomadClient } from "../client/index.js";
 import type { JobBuilderSettings } from "../job-builder.js";
 import { NameRecords } from "./name-records.js";
 import { listClaimedSandboxes } from "./warm-pool-list.js";
-import { isWarmJobOf, readWarmChild, warmOverlay } from "./warm-pool-backend.js";
+import { isWarmJobOf, readWarmChild, touchClaim, warmOverlay } from "./warm-pool-backend.js";
 import { claimWarm } from "./warm-pool-claim.js";
 import { isLiveJob, listClaims, listJobs, purgeJob, type WarmPoolContext } from "./warm-pool-context.js";
 import { countWarmPool } from "./warm-pool-counts.js";
@@ -32,12 +32,18 @@ export interface NomadWarmPoolOptions {
   graceMs?: number;
   /** Told about event-stream failures (the index reconnects by itself). */
   onError?: (err: unknown) => void;
+  /** Told about every successful claim with the child's running allocation. */
+  onClaimed?: (name: string, alloc: AllocationListStub) => void;
+  /** Told before a sandbox is released (removed) by name. */
+  onReleased?: (name: string) => void;
 }
 
 /** What nomad-backend.ts calls to resolve claimed warm sandboxes (src/warm-pool/warm-pool-backend.ts). */
 export interface NameHooks {
   /** The claimed warm child a name lock points to, or undefined when it is gone (reading counts as use). */
   readChild(childJobId: string, signal?: AbortSignal): Promise<JobInfo | undefined>;
+  /** Counts use of the claimed child (throttled, best effort; see touchClaim). */
+  touch(childJobId: string, signal?: AbortSignal): Promise<void>;
   /** True when `job` is a warm child rather than `agentkernel-<name>`. */
   isWarmJob(job: Pick<JobInfo, "ID">, name: string): boolean;
   /** A warm child's SandboxInfo with the claimed name, labels and claim time. */
@@ -92,6 +98,7 @@ export function createNomadWarmPool(options: NomadWarmPoolOptions): NomadWarmPoo
     index,
     claimIdleSeconds: options.claimIdleSeconds ?? 3600,
     graceMs: options.graceMs ?? 60_000,
+    ...(options.onClaimed ? { onClaimed: options.onClaimed } : {}),
   };
   const jobOptions = (signal?: AbortSignal) => ({ namespace: ctx.namespace, signal });
 
@@ -121,7 +128,10 @@ export function createNomadWarmPool(options: NomadWarmPoolOptions): NomadWarmPoo
 
     claim: (pool, spec, opts = {}) => claimWarm(ctx, pool, spec, opts.signal),
 
-    release: (name, opts = {}) => removeByName(ctx, name, opts.signal),
+    release: (name, opts = {}) => {
+      options.onReleased?.(name);
+      return removeByName(ctx, name, opts.signal);
+    },
 
     reap: (opts = {}) => reapWarmPool(ctx, opts.now ?? new Date(), opts.signal),
 
@@ -155,6 +165,7 @@ export function createNomadWarmPool(options: NomadWarmPoolOptions): NomadWarmPoo
 
     names: {
       readChild: (childJobId, signal) => readWarmChild(scope, childJobId, signal),
+      touch: (childJobId, signal) => touchClaim(scope, childJobId, signal),
       isWarmJob: isWarmJobOf,
       overlay: (name, info, signal) => warmOverlay(scope, name, info, signal),
       listClaimed: (signal) => listClaimedSandboxes(ctx, signal),

@@ -203,6 +203,7 @@ export async function claimWarm(
       if (failure !== undefined) throw failure;
       continue;
     }
+    ctx.onClaimed?.(spec.name, alloc);
     return warmInfo(pool, spec, candidate.jobId, alloc, ctx.namespace);
   }
   return undefined;

@@ -1,5 +1,5 @@
 /** What every warm-pool operation shares (client, namespace, job settings, name records, index) and listing helpers. */
-import type { JobListStub, NomadClient, VariableMetadata } from "../client/index.js";
+import type { AllocationListStub, JobListStub, NomadClient, VariableMetadata } from "../client/index.js";
 import type { JobBuilderSettings } from "../job-builder.js";
 import type { NameRecords } from "./name-records.js";
 import { childOfClaimPath } from "./warm-pool-ids.js";
@@ -16,6 +16,8 @@ export interface WarmPoolContext {
   claimIdleSeconds: number;
   /** How long a half-written claim or name record is left alone before the reaper treats it as a crash leftover. */
   graceMs: number;
+  /** Told about every successful claim with the child's running allocation (the backend's exec hint). */
+  onClaimed?: (name: string, alloc: AllocationListStub) => void;
 }
 
 /** Every job whose ID starts with `prefix` (one request per page of 500). */

@@ -33,7 +33,11 @@ export interface WarmPoolProvider {
   claim(pool: WarmPoolSpec, spec: SandboxSpec, options?: { signal?: AbortSignal }): Promise<SandboxInfo | undefined>;
   /** Removes a claimed sandbox (its warm slot is then refilled by upkeep). */
   release(name: string, options?: { signal?: AbortSignal }): Promise<void>;
-  /** Removes expired claimed sandboxes and orphaned warm sandboxes; resolves with how many. */
+  /**
+   * Removes expired claimed sandboxes and orphaned warm sandboxes, and, where the backend enforces TTLs (Nomad),
+   * cold sandboxes past created-at + `ttlSeconds`; resolves with how many. Servers call it periodically (pool
+   * upkeep or a reaper loop); `agentkernel pool reap` runs it once.
+   */
   reap(options?: { now?: Date; signal?: AbortSignal }): Promise<number>;
   /** Removes the pool's unclaimed warm sandboxes (never claimed ones); resolves with how many. */
   cleanup(pool: WarmPoolSpec, options?: { signal?: AbortSignal }): Promise<number>;

@@ -1,4 +1,4 @@
-/** pool status: warm/pending/claimed counts of each configured warm pool, read from the backend (the source of truth). */
+/** pool status and pool reap: counts of each configured warm pool, and one reaper sweep, on the backend (the source of truth). */
 import { CapabilityUnsupportedError, poolKey, type WarmPoolCounts } from "@agentkernel/core";
 import type { CliContext } from "./cli-context.js";
 
@@ -31,4 +31,27 @@ export async function poolStatus(ctx: CliContext): Promise<{ backend: string; po
     }),
   );
   return { backend: id, pools };
+}
+
+/** What `pool reap` did: how many sandboxes the backend's reaper removed. */
+export interface PoolReapResult {
+  backend: string;
+  reaped: number;
+}
+
+/**
+ * One reaper sweep on the default backend (Nomad: expired claims, crash leftovers, cold sandboxes past their TTL),
+ * for CLI-only users without a server, e.g. from cron. Throws CapabilityUnsupportedError on a backend without one.
+ */
+export async function poolReap(ctx: CliContext): Promise<PoolReapResult> {
+  const id = ctx.defaultBackend;
+  const backend = await ctx.backend(id);
+  if (!backend.warmPool) {
+    throw new CapabilityUnsupportedError(
+      `reaping (the ${id} backend has no reaper and does not enforce TTLs; remove its sandboxes with \`agentkernel remove\`, or use --backend nomad)`,
+      { backend: id },
+    );
+  }
+  const reaped = await backend.warmPool.reap(ctx.signal ? { signal: ctx.signal } : {});
+  return { backend: id, reaped };
 }

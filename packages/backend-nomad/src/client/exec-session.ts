@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import { AbortedError, type AgentkernelError, StreamInterruptedError } from "@agentkernel/core";
 import type WebSocket from "ws";
 import { execCloseToCoreError } from "./exec-errors.js";
+import { ExecDataDecoder } from "./frames.js";
 
 /** A running command in an allocation, over Nomad's exec WebSocket. */
 export interface NomadExecStream {
@@ -48,6 +49,7 @@ export class ExecSession implements NomadExecStream {
   #heartbeat: NodeJS.Timeout | undefined;
   #closedByUs: AgentkernelError | undefined;
   readonly #ended = new Set<Readable>();
+  readonly #data = new ExecDataDecoder();
 
   constructor(ws: WebSocket, where: string) {
     this.#ws = ws;
@@ -152,9 +154,10 @@ export class ExecSession implements NomadExecStream {
     if (this.#ws.isPaused && other.readableLength < HIGH_WATER) this.#ws.resume();
   }
 
-  #push(stream: Readable, data: string | undefined, close: boolean | undefined): void {
+  #push(stream: Readable, data: string | Buffer | undefined, close: boolean | undefined): void {
     if (this.#ended.has(stream) || stream.destroyed) return;
-    if (data && !stream.push(Buffer.from(data, "base64"))) this.#ws.pause();
+    const bytes = typeof data === "string" ? Buffer.from(data, "base64") : data;
+    if (bytes && bytes.length > 0 && !stream.push(bytes)) this.#ws.pause();
     if (close) this.#end(stream);
   }
 
@@ -171,6 +174,12 @@ export class ExecSession implements NomadExecStream {
   }
 
   #onMessage(raw: WebSocket.RawData): void {
+    // Output frames skip JSON.parse (see ExecDataDecoder); every other frame takes the general path below.
+    const fast = Buffer.isBuffer(raw) ? this.#data.decode(raw) : undefined;
+    if (fast) {
+      this.#push(fast.stream === "stdout" ? this.stdout : this.stderr, fast.data, false);
+      return;
+    }
     let frame: ExecFrame;
     try {
       frame = JSON.parse(raw.toString()) as ExecFrame;

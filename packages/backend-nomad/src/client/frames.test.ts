@@ -1,6 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { decodeConcatenatedJson, decodeNdjson, isHeartbeat } from "./frames.js";
+import { ExecDataDecoder, decodeConcatenatedJson, decodeNdjson, isHeartbeat } from "./frames.js";
 
 const examples = new URL("./__fixtures__/", import.meta.url);
 const fsExample = JSON.parse(readFileSync(new URL("fs-stream-frames.json", examples), "utf8")) as {
@@ -58,5 +59,80 @@ describe("isHeartbeat", () => {
     expect(isHeartbeat({})).toBe(true);
     expect(isHeartbeat({ Offset: 0 })).toBe(false);
     expect(isHeartbeat(null)).toBe(false);
+  });
+});
+
+describe("ExecDataDecoder", () => {
+  // What the session did for every frame before the fast path: JSON.parse, then base64 of the data string.
+  const slow = (raw: Buffer): { stream: string; data: Buffer } | undefined => {
+    try {
+      const f = JSON.parse(raw.toString()) as Record<string, { data?: unknown } | undefined>;
+      for (const stream of ["stdout", "stderr"]) {
+        const data = f[stream]?.data;
+        if (typeof data === "string") return { stream, data: Buffer.from(data, "base64") };
+      }
+    } catch {
+      // not JSON: ignored by the session
+    }
+    return undefined;
+  };
+  const frame = (stream: string, text: string) => Buffer.from(`{"${stream}":{"data":"${text}"}}`, "latin1");
+
+  it("reads plain data frames of every padding, sharing slabs, and leaves earlier chunks intact", () => {
+    const d = new ExecDataDecoder();
+    const seen: Buffer[] = [];
+    const sent: Buffer[] = [];
+    for (const n of [0, 1, 2, 3, 4, 4095, 4096, 1024, 70_000, 4096, 4096]) {
+      const bytes = randomBytes(n);
+      const stream = n % 2 === 0 ? "stdout" : "stderr";
+      const got = d.decode(frame(stream, bytes.toString("base64")));
+      expect(got?.stream).toBe(stream);
+      seen.push(got?.data ?? Buffer.alloc(1));
+      sent.push(bytes);
+    }
+    expect(seen.map((b) => b.toString("hex"))).toEqual(sent.map((b) => b.toString("hex")));
+    expect(seen[5]?.buffer === seen[6]?.buffer).toBe(true);
+  });
+
+  it("declines every other frame, and never decodes one differently from JSON.parse", () => {
+    const d = new ExecDataDecoder();
+    const odd = [
+      '{"stdout":{"close":true}}',
+      '{"exited":true,"result":{}}',
+      '{"stdout": {"data":"aGkK"}}',
+      '{"stdout":{"data":"aGkK","close":true}}',
+      '{"stdout":{"data":"aG\\u006bK"}}',
+      '{"stdout":{"data":"aG\\"K"}}',
+      '{"stdout":{"data":"aG kK"}}',
+      '{"stdout":{"data":"aGk\nK"}}',
+      '{"stdout":{"data":"aG=K"}}',
+      '{"stdout":{"data":"aGk="}}x',
+      '{"stdout":{"data":"aGké"}}',
+      '{"stdout":{"data":"aGk-_A=="}}',
+      '{"stdout":{"data":"aGkK"}',
+      '{"stdxut":{"data":"aGkK"}}',
+      '{"stdout":{"data":"a"}}',
+      '{"std',
+      "",
+    ];
+    for (const text of odd) {
+      const raw = Buffer.from(text);
+      const fast = d.decode(raw);
+      if (fast !== undefined) expect({ stream: fast.stream, data: fast.data }).toEqual(slow(raw));
+    }
+    expect(d.decode(Buffer.from('{"stdout":{"close":true}}'))).toBeUndefined();
+    expect(d.decode(Buffer.from('{"stdout":{"data":"aG\\u006bK"}}'))).toBeUndefined();
+    expect(d.decode(Buffer.from('{"stdout":{"data":"aG kK"}}'))).toBeUndefined();
+  });
+
+  it("agrees with JSON.parse on frames with one byte changed anywhere in the data", () => {
+    const d = new ExecDataDecoder();
+    for (let i = 0; i < 3000; i++) {
+      const raw = frame("stdout", randomBytes(1 + (i % 40)).toString("base64"));
+      const at = 19 + (i % (raw.length - 22));
+      raw[at] = (i * 37) % 256;
+      const fast = d.decode(raw);
+      if (fast !== undefined) expect({ stream: fast.stream, data: fast.data }).toEqual(slow(raw));
+    }
   });
 });

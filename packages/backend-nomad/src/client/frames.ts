@@ -1,4 +1,4 @@
-// Incremental decoders for Nomad's two streaming formats: concatenated JSON (fs/logs) and NDJSON (event stream).
+// Decoders for Nomad's streaming formats: concatenated JSON (fs/logs), NDJSON (event stream), exec output frames.
 
 const OPEN = 0x7b; // {
 const CLOSE = 0x7d; // }
@@ -85,4 +85,53 @@ export async function* decodeNdjson(source: AsyncIterable<unknown>): AsyncGenera
 /** True for `{}` and other frames with no keys: Nomad's heartbeats. */
 export function isHeartbeat(frame: unknown): boolean {
   return typeof frame === "object" && frame !== null && Object.keys(frame).length === 0;
+}
+
+const EXEC_PREFIX = { stdout: Buffer.from('{"stdout":{"data":"'), stderr: Buffer.from('{"stderr":{"data":"') } as const;
+const EXEC_SUFFIX = Buffer.from('"}}');
+const EQUALS = 0x3d;
+/** Decoded output shares slabs of this size: one allocation per ~16 frames of 4 KiB instead of one each. */
+const SLAB = 64 * 1024;
+
+/** One exec output chunk read by ExecDataDecoder. */
+export interface ExecData {
+  stream: "stdout" | "stderr";
+  data: Buffer;
+}
+
+/**
+ * Reads the exec frame that carries almost all output, `{"stdout":{"data":"<base64>"}}` (or stderr) byte for byte
+ * as Nomad's encoder writes it, without a UTF-8 string, JSON.parse and a fresh buffer per frame. Anything else —
+ * close, exited, other spacing, an escape or any byte outside base64 — returns undefined, and the caller parses it
+ * as JSON: a byte outside the alphabet always decodes to fewer bytes than the length implies, so the length check
+ * sends such a frame there, and an accepted frame decodes exactly as `Buffer.from(JSON.parse(…).stdout.data,
+ * "base64")` would.
+ */
+export class ExecDataDecoder {
+  #slab = Buffer.alloc(0);
+  #used = 0;
+
+  /** The frame's stream and bytes, or undefined when it is not a plain data frame. */
+  decode(raw: Buffer): ExecData | undefined {
+    // `{"std` then `o` or `e`: the full prefix is compared below.
+    const stream = raw[5] === 0x6f ? "stdout" : raw[5] === 0x65 ? "stderr" : undefined;
+    if (stream === undefined) return undefined;
+    const prefix = EXEC_PREFIX[stream];
+    const start = prefix.length;
+    const end = raw.length - EXEC_SUFFIX.length;
+    if (end < start || prefix.compare(raw, 0, start) !== 0 || EXEC_SUFFIX.compare(raw, end) !== 0) return undefined;
+    const length = end - start;
+    if (length % 4 !== 0) return undefined;
+    const pad = length === 0 ? 0 : raw[end - 1] !== EQUALS ? 0 : raw[end - 2] === EQUALS ? 2 : 1;
+    const expected = (length / 4) * 3 - pad;
+    if (this.#slab.length - this.#used < expected) {
+      this.#slab = Buffer.allocUnsafe(Math.max(SLAB, expected));
+      this.#used = 0;
+    }
+    const at = this.#used;
+    const written = this.#slab.write(raw.toString("latin1", start, end), at, expected, "base64");
+    if (written !== expected) return undefined; // not pure base64: the bytes written are simply overwritten later
+    this.#used += written;
+    return { stream, data: this.#slab.subarray(at, at + written) };
+  }
 }

@@ -95,5 +95,10 @@ describe("R3 concurrent claims across two server processes", () => {
     // Every run either succeeded or failed with a clear HTTP error (a 429 when the queue is full is fine).
     for (const f of failed) expect(f.status, f.error).toBeGreaterThanOrEqual(400);
     expect(warm, "some claims must have come warm, or the test proved nothing").toBeGreaterThan(0);
+    // Every run removed its sandbox: no name lock job and no name record of a claimed sandbox is left behind.
+    const jobs = (await (await fetch(`${nomad.address}/v1/jobs`)).json()) as { ID: string }[];
+    expect(jobs.map((j) => j.ID).filter((id) => !id.startsWith("agentkernel-warm-pool."))).toEqual([]);
+    const vars = (await (await fetch(`${nomad.address}/v1/vars?prefix=agentkernel/names/`)).json()) as { Path: string }[];
+    expect(vars.map((v) => v.Path)).toEqual([]);
   });
 });

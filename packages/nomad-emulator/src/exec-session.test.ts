@@ -39,20 +39,12 @@ describe("exec: input and output flow", () => {
     writeFileSync(counter, "0");
     let settled = -1;
     const r = await runExec(h, sh(`i=0; while :; do head -c 65536 /dev/zero; i=$((i+1)); echo $i > ${counter}; done`), {
-      onOpen: (ws) => {
-        ws.pause();
-        // Wait until the producer stops making progress, then hang up.
-        let last = -1;
-        const poll = setInterval(() => {
-          const now = read();
-          if (now > 0 && now === last) {
-            clearInterval(poll);
-            settled = now;
-            ws.terminate();
-          }
-          last = now;
-        }, 400);
-      },
+      // Wait until the producer stops making progress, then hang up.
+      onOpen: (ws) =>
+        pauseUntilStalled(ws, read, (at) => {
+          settled = at;
+          ws.terminate();
+        }),
     });
     expect(r.exitFrame).toBeUndefined();
     // 64 KiB chunks: well under 64 MiB may sit in pipes, socket buffers and the server's bounded queue.
@@ -71,19 +63,11 @@ describe("exec: input and output flow", () => {
     let settled = -1;
     const each = `dd if=${join(tmp, "source")} bs=65536 skip=$i count=1 status=none`;
     const r = await runExec(h, sh(`i=0; while [ $i -lt ${total} ]; do ${each}; i=$((i+1)); echo $i > ${counter}; done`), {
-      onOpen: (ws) => {
-        ws.pause();
-        let last = -1;
-        const poll = setInterval(() => {
-          const now = read();
-          if (now > 0 && now === last) {
-            clearInterval(poll);
-            settled = now;
-            ws.resume();
-          }
-          last = now;
-        }, 400);
-      },
+      onOpen: (ws) =>
+        pauseUntilStalled(ws, read, (at) => {
+          settled = at;
+          ws.resume();
+        }),
     });
     // Without back-pressure the emulator would queue the whole output and the producer would finish unread.
     expect(settled).toBeGreaterThan(0);
@@ -164,4 +148,18 @@ async function waitFor(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
 async function waitExit(child: { exitCode: number | null; signalCode: string | null } | undefined): Promise<void> {
   expect(child).toBeDefined();
   await waitFor(() => child?.exitCode !== null || child?.signalCode !== null);
+}
+
+/** Pauses the reader and polls `progress()` until the producer stops advancing, then calls `then` with that point. */
+function pauseUntilStalled(ws: { pause(): void }, progress: () => number, then: (settled: number) => void): void {
+  ws.pause();
+  let last = -1;
+  const poll = setInterval(() => {
+    const now = progress();
+    if (now > 0 && now === last) {
+      clearInterval(poll);
+      then(now);
+    }
+    last = now;
+  }, 400);
 }

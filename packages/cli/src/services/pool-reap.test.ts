@@ -1,27 +1,20 @@
 // `pool reap`'s service: one sweep on the Nomad emulator removes a cold sandbox past its TTL; local says it cannot.
 import { setTimeout as delay } from "node:timers/promises";
-import { type Emulator, startEmulator } from "@agentkernel/nomad-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliContext } from "./cli-context.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { removeSandbox } from "./lifecycle.js";
 import { poolReap } from "./pool.js";
-import { tempHome, testContext } from "./test-context.js";
+import { emulatorContext, tempHome, testContext } from "./test-context.js";
 
-let nomad: Emulator;
-let home: ReturnType<typeof tempHome>;
+let t: Awaited<ReturnType<typeof emulatorContext>>;
 let ctx: CliContext;
 
 beforeAll(async () => {
-  nomad = await startEmulator({ port: 0, maxKillTimeoutMs: 200 });
-  home = tempHome();
-  ({ ctx } = await testContext(home, "nomad", { NOMAD_ADDR: nomad.address }));
+  t = await emulatorContext();
+  ({ ctx } = t);
 });
-afterAll(async () => {
-  await ctx?.close();
-  await nomad?.stop();
-  home?.cleanup();
-});
+afterAll(() => t?.close());
 
 async function names(): Promise<string[]> {
   return (await (await ctx.backend("nomad")).list()).map((s) => s.name).sort();

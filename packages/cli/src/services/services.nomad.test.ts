@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import { poolKey, type StartProgress } from "@agentkernel/core";
-import { type Emulator, startEmulator } from "@agentkernel/nomad-emulator";
+import type { Emulator } from "@agentkernel/nomad-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliContext } from "./cli-context.js";
 import { copyFiles } from "./cp.js";
@@ -14,23 +14,18 @@ import { createSandbox, listSandboxes, removeSandbox, sandboxStatus, startSandbo
 import { poolStatus } from "./pool.js";
 import { runOnce } from "./run.js";
 import { CollectingWritable } from "./stream-io.js";
-import { tempHome, testContext } from "./test-context.js";
+import { emulatorContext, tempHome, testContext } from "./test-context.js";
 
+let t: Awaited<ReturnType<typeof emulatorContext>>;
 let nomad: Emulator;
 let home: ReturnType<typeof tempHome>;
 let ctx: CliContext;
 
 beforeAll(async () => {
-  nomad = await startEmulator({ port: 0, maxKillTimeoutMs: 200 });
-  home = tempHome();
-  ({ ctx } = await testContext(home, "nomad", { NOMAD_ADDR: nomad.address }));
+  t = await emulatorContext();
+  ({ nomad, home, ctx } = t);
 });
-
-afterAll(async () => {
-  await ctx?.close();
-  await nomad?.stop();
-  home?.cleanup();
-});
+afterAll(() => t?.close());
 
 function io(stdin?: string) {
   return {

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startEmulator } from "@agentkernel/nomad-emulator";
 import { CliContext } from "./cli-context.js";
 import type { BackendId } from "./sandbox-hints.js";
 
@@ -37,4 +38,17 @@ export async function testContext(
     ...(signal ? { signal } : {}),
   });
   return { ctx, warnings };
+}
+
+/** An in-process Nomad emulator, a temp home and a Nomad CliContext on them; `close()` undoes all three. */
+export async function emulatorContext() {
+  const nomad = await startEmulator({ port: 0, maxKillTimeoutMs: 200 });
+  const home = tempHome();
+  const { ctx } = await testContext(home, "nomad", { NOMAD_ADDR: nomad.address });
+  const close = async () => {
+    await ctx.close();
+    await nomad.stop();
+    home.cleanup();
+  };
+  return { nomad, home, ctx, close };
 }

@@ -1,10 +1,10 @@
 // Runs the wrapper and killer scripts with the machine's real /bin/sh: env/cwd/stdin handover and kill.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { encodeEnvHeader, killCommand, newExecId, wrapCommand } from "./exec-wrapper.js";
+import { encodeEnvHeader, killCommand, newExecId, PID_FILES_KEPT, wrapCommand } from "./exec-wrapper.js";
 
 const taskDir = mkdtempSync(join(tmpdir(), "ak-wrapper-"));
 afterAll(() => rmSync(taskDir, { recursive: true, force: true }));
@@ -68,4 +68,29 @@ describe("exec wrapper", () => {
     const unknown = await run(killCommand(newExecId()), Buffer.alloc(0));
     expect(unknown.code).toBe(0);
   }, 15_000);
+
+  it("sweeps the pid files of finished execs once there are too many, keeping live and half-written ones", async () => {
+    const dir = join(taskDir, ".agentkernel-exec");
+    mkdirSync(dir, { recursive: true });
+    for (const f of readdirSync(dir)) rmSync(join(dir, f));
+    // A pid no process has (above the kernel's maximum), so `kill -0` says it is gone.
+    const dead = (n: number) => {
+      for (let i = 0; i < n; i++) writeFileSync(join(dir, `dead${i}.pid`), "4194399\n");
+    };
+    dead(PID_FILES_KEPT - 2);
+    writeFileSync(join(dir, "live.pid"), `${process.pid}\n`);
+    writeFileSync(join(dir, "empty.pid"), "");
+    const once = async () => (await run(wrapCommand({ id: newExecId(), mode: "n", command: ["true"] }), Buffer.alloc(0))).code;
+    expect(await once()).toBe(0);
+    // At the limit nothing is swept (this exec's own file makes one more).
+    expect(readdirSync(dir)).toHaveLength(PID_FILES_KEPT + 1);
+    dead(PID_FILES_KEPT);
+    expect(await once()).toBe(0);
+    const left = readdirSync(dir).sort();
+    expect(left.filter((f) => f.startsWith("dead"))).toEqual([]);
+    expect(left).toContain("live.pid");
+    expect(left).toContain("empty.pid");
+    // The files of the two execs here (their shells are gone, the second one's not swept yet).
+    expect(left.length).toBeLessThanOrEqual(4);
+  });
 });

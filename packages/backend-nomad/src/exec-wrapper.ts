@@ -12,6 +12,9 @@ import { randomBytes } from "node:crypto";
  */
 export type EnvMode = "h" | "f" | "n";
 
+/** Pid files a sandbox keeps before an exec sweeps out those of finished execs. */
+export const PID_FILES_KEPT = 256;
+
 /** Where pid and env files live inside the task (writable for docker even with a read-only rootfs). */
 const STATE_DIR = '"${NOMAD_TASK_DIR:-/tmp}/.agentkernel-exec"';
 
@@ -23,6 +26,11 @@ const STATE_DIR = '"${NOMAD_TASK_DIR:-/tmp}/.agentkernel-exec"';
  */
 export const WRAPPER_SCRIPT = [
   `d=${STATE_DIR}`,
+  // Pid files of finished execs pile up (the command replaces this shell, so nobody removes its own). Once more
+  // than PID_FILES_KEPT exist, the stale ones (empty or unreadable files are left alone: one may be being
+  // written) go in one `rm`; counting is a glob, so a normal exec forks nothing for it.
+  `ak_gc() { set -- "$d"/*.pid; [ $# -gt ${PID_FILES_KEPT} ] || return 0; for f; do shift; p=; { read -r p < "$f"; } 2>/dev/null; { [ -z "$p" ] || kill -0 "$p"; } 2>/dev/null && continue; set -- "$@" "$f"; done; [ $# -eq 0 ] || rm -f -- "$@"; }`,
+  "ak_gc",
   // `[` and `echo` are shell builtins: after the first exec of a sandbox this line forks nothing.
   '{ { [ -d "$d" ] || mkdir -p -- "$d"; } && echo $$ > "$d/$2.pid"; } 2>/dev/null',
   "m=$1 i=$2 c=$3 t=$4",

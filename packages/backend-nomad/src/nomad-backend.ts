@@ -52,9 +52,10 @@ export function createNomadBackend(options: NomadBackendOptions = {}): Backend {
     return client;
   };
   const where = (name: string) => `sandbox "${name}"`;
-  // Warm pool (src/warm-pool/): its name records make names atomic for warm and cold alike and resolve claimed ones.
+  // Per-process hints (alloc-hints.ts): never trusted over Nomad, only used to skip a round trip.
   const hints = new AllocHints();
-  // A claim hands its child's running allocation to exec, so a claim → exec needs no lookup.
+  // Warm pool (src/warm-pool/): claimed sandboxes hold their name with a name-lock job `agentkernel-<name>`. A claim
+  // hands its child's running allocation to exec, so a claim → exec needs no lookup.
   const warm = createNomadWarmPool({
     client: nomad,
     namespace,

@@ -126,8 +126,9 @@ describe("R7 crash recovery", () => {
     });
     // Nothing reported is lost by a reap at the present time.
     expect(afterNow.claimed).toBeGreaterThanOrEqual(reportedClaims);
-    // Past every deadline nothing claimed is left: crashed claims and expired ones are gone.
+    // Past every deadline nothing claimed is left: crashed claims and expired ones are gone, name locks included.
     expect(afterLater.claimed).toBe(0);
+    expect((await jobIds()).filter((id) => /^agentkernel-r7-(ok|dead)/.test(id))).toEqual([]);
     await provider.cleanup(POOL);
   });
 

@@ -69,25 +69,42 @@ export function validateExecRequest(request: ExecRequest): ExecRequest {
   return request;
 }
 
+/**
+ * Reads one output stream to its end, keeping at most `maxBytes` of it; with `onChunk`, every chunk goes to the
+ * hook instead (awaited, so a slow consumer slows the stream) and nothing is kept.
+ */
+export async function drainOutput(
+  stream: Readable,
+  maxBytes: number,
+  onChunk?: (chunk: Buffer) => unknown,
+): Promise<{ data: Buffer; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for await (const raw of stream) {
+    const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as Uint8Array);
+    if (onChunk) {
+      await onChunk(chunk);
+      continue;
+    }
+    if (size + chunk.length > maxBytes) {
+      truncated = true;
+      chunks.push(chunk.subarray(0, Math.max(0, maxBytes - size)));
+      size = maxBytes;
+      continue;
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return { data: Buffer.concat(chunks), truncated };
+}
+
 /** Reads a session to the end, keeping at most `maxBytes` of each stream. */
 export async function collectExec(session: ExecSession, maxBytes = 64 * 1024 * 1024): Promise<ExecResult> {
-  let truncated = false;
-  const drain = async (stream: Readable): Promise<Buffer> => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of stream) {
-      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-      if (size + buf.length > maxBytes) {
-        truncated = true;
-        chunks.push(buf.subarray(0, Math.max(0, maxBytes - size)));
-        size = maxBytes;
-        continue;
-      }
-      chunks.push(buf);
-      size += buf.length;
-    }
-    return Buffer.concat(chunks);
-  };
-  const [stdout, stderr, exit] = await Promise.all([drain(session.stdout), drain(session.stderr), session.exit]);
-  return { exitCode: exit.exitCode, stdout, stderr, truncated };
+  const [stdout, stderr, exit] = await Promise.all([
+    drainOutput(session.stdout, maxBytes),
+    drainOutput(session.stderr, maxBytes),
+    session.exit,
+  ]);
+  return { exitCode: exit.exitCode, stdout: stdout.data, stderr: stderr.data, truncated: stdout.truncated || stderr.truncated };
 }

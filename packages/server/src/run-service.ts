@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { SandboxSpec, StartProgress } from "@agentkernel/core";
-import { parseSandboxSpec } from "@agentkernel/core";
+import { drainOutput, parseSandboxSpec } from "@agentkernel/core";
 import { openExec, toExecRequest } from "./exec-service.js";
 import type { ServerDeps } from "./server-context.js";
 import { anySignal } from "./shutdown.js";
@@ -121,29 +121,11 @@ export async function runEphemeral(deps: ServerDeps, input: RunInput, hooks: Run
 }
 
 /** Reads one output stream: forwards chunks to the hook, or keeps up to `max` bytes. */
-async function pump(
+function pump(
   stream: Readable,
   which: "stdout" | "stderr",
   hooks: RunHooks,
   max: number,
 ): Promise<{ data: Buffer; truncated: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let truncated = false;
-  for await (const raw of stream) {
-    const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as Uint8Array);
-    if (hooks.onOutput) {
-      await hooks.onOutput(which, chunk);
-      continue;
-    }
-    if (size + chunk.length > max) {
-      truncated = true;
-      chunks.push(chunk.subarray(0, Math.max(0, max - size)));
-      size = max;
-      continue;
-    }
-    chunks.push(chunk);
-    size += chunk.length;
-  }
-  return { data: Buffer.concat(chunks), truncated };
+  return drainOutput(stream, max, hooks.onOutput ? (chunk: Buffer) => hooks.onOutput?.(which, chunk) : undefined);
 }

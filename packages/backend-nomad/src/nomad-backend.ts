@@ -29,7 +29,7 @@ import { startSandboxJob } from "./nomad-start.js";
 import { currentAlloc, type JobFacts, sandboxInfo, statusFromAlloc, statusFromSummary } from "./sandbox-status.js";
 import { decodeSpecFiles, META_FILES } from "./spec-files.js";
 import { createNomadWarmPool } from "./warm-pool/index.js";
-import { isJobAlreadyExists } from "./warm-pool/name-lock.js";
+import { isJobAlreadyExists } from "./job-cas.js";
 
 export type { NomadBackendOptions } from "./nomad-backend-options.js";
 

@@ -1,18 +1,12 @@
 /** start(): re-register the stopped job (from what create registered when we know it), then follow it until the task runs. */
-import { AbortedError, AgentkernelError, ConflictError, NotFoundError, type StartOptions, TimeoutError } from "@agentkernel/core";
-import {
-  type AllocationListStub,
-  type JobInfo,
-  type JobRegisterResponse,
-  type NomadJob,
-  NomadResponseError,
-  type WriteResponse,
-} from "./client/index.js";
+import { AbortedError, NotFoundError, type StartOptions, TimeoutError } from "@agentkernel/core";
+import type { AllocationListStub, JobInfo, NomadJob } from "./client/index.js";
+import { isConflictingIndex, isMissingJob } from "./job-cas.js";
 import { jobIdFor } from "./job-meta.js";
 import { isExecReady } from "./sandbox-status.js";
 import { followStart, type Registered, type StartContext } from "./start-follow.js";
 
-export { DEFAULT_STREAM_QUIET_MS, type StartContext } from "./start-follow.js";
+export type { StartContext } from "./start-follow.js";
 
 const BACKEND = "nomad";
 const SERVER_FIELDS = [
@@ -35,11 +29,6 @@ export interface KnownJob {
   jobModifyIndex: number;
 }
 
-/** Builds `known` for startSandbox from create's register body and Nomad's answer to it. */
-export function knownJob(job: NomadJob, registered: WriteResponse<Pick<JobRegisterResponse, "JobModifyIndex">>): KnownJob {
-  return { job, jobModifyIndex: registered.data.JobModifyIndex };
-}
-
 /** The stored job as a register body: server-managed fields dropped, `Stop` set. */
 export function jobForRegister(info: JobInfo, stop: boolean): NomadJob {
   const job: Record<string, unknown> = { ...info };
@@ -49,19 +38,6 @@ export function jobForRegister(info: JobInfo, stop: boolean): NomadJob {
 
 function notFound(name: string, cause?: unknown): NotFoundError {
   return new NotFoundError(`sandbox "${name}" does not exist; create it first`, { backend: BACKEND, cause });
-}
-
-/** True when `err` (or its cause) is Nomad's "job does not exist" check-and-set failure or a 404. */
-export function isMissingJob(err: unknown): boolean {
-  const cause = AgentkernelError.isInstance(err) ? err.cause : err;
-  if (AgentkernelError.isInstance(err) && err.code === "NOT_FOUND") return true;
-  return cause instanceof NomadResponseError && /job does not exist/.test(cause.body);
-}
-
-/** True when a check-and-set register lost because the job changed since the index we held. */
-function isConflictingIndex(err: unknown): boolean {
-  const cause = ConflictError.isInstance(err) ? err.cause : err;
-  return cause instanceof NomadResponseError && /conflicting job modify index/.test(cause.body);
 }
 
 /** Stops the job after a failed start so nothing keeps running (best effort; the original error wins). */
@@ -186,14 +162,4 @@ export async function startSandboxJob(
     }
     throw err;
   }
-}
-
-/** Starts a sandbox (see startSandboxJob) and returns only its running allocation. */
-export async function startSandbox(
-  ctx: StartContext,
-  name: string,
-  options: StartOptions = {},
-  known?: KnownJob,
-): Promise<AllocationListStub> {
-  return (await startSandboxJob(ctx, name, options, known)).alloc;
 }

@@ -11,7 +11,7 @@ import type { AllocHints } from "./alloc-hints.js";
 import { type AllocationListStub, type JobInfo, type NomadClient, toCoreError } from "./client/index.js";
 import { jobIdFor, TASK_NAME } from "./job-meta.js";
 import { execTransport, startExecSession } from "./nomad-exec.js";
-import { isMissingJob } from "./nomad-start.js";
+import { isMissingJob } from "./job-cas.js";
 import { currentAlloc, isExecReady, statusFromAlloc } from "./sandbox-status.js";
 import type { NomadWarmPoolProvider } from "./warm-pool/index.js";
 import { lockedChild } from "./warm-pool/name-lock.js";

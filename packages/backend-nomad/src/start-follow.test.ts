@@ -1,4 +1,4 @@
-// startSandbox against the emulator: one register + one event stream when create's job is known, and every fallback.
+// startSandboxJob against the emulator: one register + one event stream when create's job is known, and every fallback.
 import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
 import { hasErrorCode, parseSandboxSpec, type StartProgress } from "@agentkernel/core";
 import { type EmulatorOptions, startEmulator } from "@agentkernel/nomad-emulator";
@@ -7,7 +7,7 @@ import { type NomadJob, NomadClient } from "./client/index.js";
 import { buildSandboxJob } from "./job-builder.js";
 import { jobIdFor } from "./job-meta.js";
 import { type NomadBackendOptions, resolveOptions } from "./nomad-backend-options.js";
-import { type KnownJob, knownJob, type StartContext, startSandbox, startSandboxJob } from "./nomad-start.js";
+import { type KnownJob, type StartContext, startSandboxJob } from "./nomad-start.js";
 import { isExecReady } from "./sandbox-status.js";
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
@@ -82,7 +82,7 @@ async function setup(emulator: EmulatorOptions = {}, options: NomadBackendOption
   const create = async (name: string): Promise<KnownJob> => {
     const job = buildSandboxJob(parseSandboxSpec({ name }), resolved.settings, { stop: true, createdAt: new Date() });
     const registered = await client.jobs.register(job as NomadJob, { enforceIndex: true, jobModifyIndex: 0 });
-    return knownJob(job as NomadJob, registered);
+    return { job: job as NomadJob, jobModifyIndex: registered.data.JobModifyIndex };
   };
   /** Request counts since the last reset, without zeros. */
   const requests = () => Object.fromEntries(Object.entries(nomad.stats().requests).filter(([, n]) => n > 0));
@@ -98,7 +98,7 @@ async function liveJobs(client: NomadClient): Promise<string[]> {
   return (await client.jobs.list({})).data.filter((j) => !j.Stop).map((j) => j.ID);
 }
 
-describe("startSandbox", { timeout: 30_000 }, () => {
+describe("startSandboxJob", { timeout: 30_000 }, () => {
   it("with create's job known: one register and one event stream, progress reported, stream closed", async () => {
     const { nomad, relay, client, ctx, create, requests } = await setup();
     const known = await create("fast");
@@ -118,14 +118,14 @@ describe("startSandbox", { timeout: 30_000 }, () => {
     const { nomad, ctx, create, requests } = await setup();
     await create("plain");
     nomad.resetStats();
-    expect(isExecReady(await startSandbox(ctx, "plain"))).toBe(true);
+    expect(isExecReady((await startSandboxJob(ctx, "plain")).alloc)).toBe(true);
     expect(requests()).toEqual({ "GET /v1/job/:id": 1, "PUT /v1/jobs": 1, "GET /v1/event/stream": 1 });
   });
 
   it("explains a placement failure from the stream and stops the job", async () => {
     const { relay, client, ctx, create } = await setup({ nodes: [{ drivers: ["exec"] }, { drivers: ["raw_exec"] }] });
     const known = await create("nodocker");
-    const err = await startSandbox(ctx, "nodocker", {}, known).catch((e: unknown) => e);
+    const err = await startSandboxJob(ctx, "nodocker", {}, known).catch((e: unknown) => e);
     expect(hasErrorCode(err, "PLACEMENT_FAILED")).toBe(true);
     expect(String((err as Error).message)).toMatch(
       /no node in dc1 has driver docker \(2 evaluated, 2 filtered: missing drivers\)/,
@@ -140,7 +140,7 @@ describe("startSandbox", { timeout: 30_000 }, () => {
       { mainCommand: ["/nonexistent/agentkernel-main"], driver: { driver: "raw_exec", allowUnisolated: true } },
     );
     const known = await create("broken");
-    const err = await startSandbox(ctx, "broken", {}, known).catch((e: unknown) => e);
+    const err = await startSandboxJob(ctx, "broken", {}, known).catch((e: unknown) => e);
     expect(hasErrorCode(err, "PLACEMENT_FAILED")).toBe(true);
     expect(String((err as Error).message)).toMatch(/failed to start \(allocation failed\): Driver Failure: .*nonexistent/);
     expect(await liveJobs(client)).toEqual([]);
@@ -155,7 +155,7 @@ describe("startSandbox", { timeout: 30_000 }, () => {
     const known = await create("fallback");
     nomad.inject(fault);
     nomad.resetStats();
-    expect(isExecReady(await startSandbox(ctx, "fallback", {}, known))).toBe(true);
+    expect(isExecReady((await startSandboxJob(ctx, "fallback", {}, known)).alloc)).toBe(true);
     expect(requests()["GET /v1/evaluation/:id"]).toBeGreaterThanOrEqual(1);
     expect(requests()["GET /v1/job/:id/allocations"]).toBeGreaterThanOrEqual(1);
     expect(await eventually(() => relay.openStreams() === 0)).toBe(true);
@@ -166,12 +166,12 @@ describe("startSandbox", { timeout: 30_000 }, () => {
     const known = await create("evicted");
     // The stream opens late: by then the start has settled and later writes pushed its events out of the buffer.
     nomad.inject({ type: "latency", ms: 2_000, route: "GET /v1/event/stream" });
-    const pending = startSandbox(ctx, "evicted", {}, known);
+    const pending = startSandboxJob(ctx, "evicted", {}, known);
     const running = async () => (await client.jobs.allocations(jobIdFor("evicted"))).data.some(isExecReady);
     while (!(await running())) await new Promise((r) => setTimeout(r, 20));
     for (let i = 0; i < 3; i++) await create(`filler-${i}`);
     nomad.resetStats();
-    expect(isExecReady(await pending)).toBe(true);
+    expect(isExecReady((await pending).alloc)).toBe(true);
     expect(requests()["GET /v1/job/:id/allocations"]).toBeGreaterThanOrEqual(1);
     expect(await liveJobs(client)).toEqual([jobIdFor("evicted")]);
   });
@@ -198,14 +198,14 @@ describe("startSandbox", { timeout: 30_000 }, () => {
     const { client, ctx, create } = await setup();
     const known = await create("gone");
     await client.jobs.deregister(jobIdFor("gone"), { purge: true });
-    await expect(startSandbox(ctx, "gone", {}, known)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(startSandboxJob(ctx, "gone", {}, known)).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await client.jobs.list({})).data).toEqual([]);
   });
 
   it("a start that times out while streaming stops the job and closes the stream", async () => {
     const { relay, client, ctx, create } = await setup({ taskStartDelayMs: 5_000 }, {}, { startTimeoutMs: 600 });
     const known = await create("slow");
-    const err = await startSandbox(ctx, "slow", {}, known).catch((e: unknown) => e);
+    const err = await startSandboxJob(ctx, "slow", {}, known).catch((e: unknown) => e);
     expect(hasErrorCode(err, "TIMEOUT")).toBe(true);
     expect(await liveJobs(client)).toEqual([]);
     expect(await eventually(() => relay.openStreams() === 0)).toBe(true);

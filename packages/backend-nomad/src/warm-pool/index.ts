@@ -25,5 +25,5 @@ export { buildWarmPoolJob, dispatchMeta, IMAGE_FROM_META } from "./warm-pool-job
 export { LOCK_TTL, type LockedResult } from "./warm-pool-lock.js";
 export { removeByName, resolveJobId } from "./warm-pool-remove.js";
 export { isWarmJobOf, type NameScope, readWarmChild, touchClaim, warmOverlay } from "./warm-pool-backend.js";
-export { buildNameLock, dropNameLock, isJobAlreadyExists, lockedChild, takeNameLock } from "./name-lock.js";
+export { buildNameLock, dropNameLock, lockedChild, takeNameLock } from "./name-lock.js";
 export { listClaimedSandboxes } from "./warm-pool-list.js";

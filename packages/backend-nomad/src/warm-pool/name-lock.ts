@@ -9,7 +9,8 @@
  * never shows it; its `agentkernel-warm-child` meta names the child job that runs the sandbox.
  */
 import { hasErrorCode, type WarmPoolSpec } from "@agentkernel/core";
-import { type JobInfo, type NomadJob, NomadResponseError } from "../client/index.js";
+import type { JobInfo, NomadJob } from "../client/index.js";
+import { isJobAlreadyExists } from "../job-cas.js";
 import type { JobBuilderSettings } from "../job-builder.js";
 import { jobIdFor, META_CLAIMED_AT, META_WARM_CHILD } from "../job-meta.js";
 import { buildWarmPoolJob } from "./warm-pool-job.js";
@@ -57,12 +58,6 @@ export async function takeNameLock(ctx: WarmPoolContext, lock: NomadJob, signal?
     const ours = current !== undefined && lockedChild(current) === lock.Meta?.[META_WARM_CHILD];
     return ours && current?.Meta?.[META_CLAIMED_AT] === lock.Meta?.[META_CLAIMED_AT];
   }
-}
-
-/** True when `err` is Nomad's check-and-set "Enforcing job modify index 0: job already exists". */
-export function isJobAlreadyExists(err: unknown): boolean {
-  const cause = (err as { cause?: unknown }).cause ?? err;
-  return cause instanceof NomadResponseError && /job already exists/.test(cause.body);
 }
 
 /**

@@ -6,7 +6,7 @@ export {
   LatencyHistogram,
   quantile,
 } from "./metrics.js";
-export { deficit } from "./upkeep.js";
+export { deficit, isTransient } from "./upkeep.js";
 export {
   type AcquireResult,
   createWarmPool,

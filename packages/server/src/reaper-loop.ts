@@ -1,5 +1,6 @@
 /** The reaper loop: runs the backend's `warmPool.reap()` on a timer where no warm pool's upkeep already does. */
-import { type Backend, hasErrorCode, type WarmPoolProvider } from "@agentkernel/core";
+import type { Backend, WarmPoolProvider } from "@agentkernel/core";
+import { isTransient } from "@agentkernel/pool";
 import type { Logger } from "./logger.js";
 
 /** Same cadence as @agentkernel/pool's upkeep (`upkeepIntervalMs` default), which reaps once per interval. */
@@ -34,16 +35,6 @@ export interface ReaperLoop {
   stats(): { sweeps: number; failures: number; reaped: number };
   /** True while a timer is set or a sweep runs (false after `stop()`: nothing is left behind). */
   readonly active: boolean;
-}
-
-/** Failures that heal by themselves (the pool's upkeep treats the same codes as transient): warn, not error. */
-function isTransient(err: unknown): boolean {
-  return (
-    hasErrorCode(err, "BACKEND_UNAVAILABLE") ||
-    hasErrorCode(err, "TIMEOUT") ||
-    hasErrorCode(err, "STREAM_INTERRUPTED") ||
-    hasErrorCode(err, "CONFLICT")
-  );
 }
 
 function positiveInt(name: string, value: number | undefined, fallback: number, min: number): number {
@@ -84,6 +75,7 @@ export function createReaperLoop(options: ReaperLoopOptions): ReaperLoop {
       // An abort from stop() is the shutdown, not a failure worth a log line.
       if (!(stopped && abort.signal.aborted)) {
         failures++;
+        // Failures that heal by themselves (the pool upkeep's own rule) are a warning, not an error.
         const level = isTransient(err) ? "warn" : "error";
         logger[level]({ err, failures }, "reaper: sweep failed; backing off");
       }

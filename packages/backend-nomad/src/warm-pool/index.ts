@@ -23,7 +23,7 @@ export {
 export { WarmIndex, type WarmEntry } from "./warm-pool-index.js";
 export { buildWarmPoolJob, dispatchMeta, IMAGE_FROM_META } from "./warm-pool-job.js";
 export { LOCK_TTL, type LockedResult } from "./warm-pool-lock.js";
-export { removeByName, resolveJobId } from "./warm-pool-remove.js";
+export { removeByName } from "./warm-pool-remove.js";
 export { isWarmJobOf, type NameScope, readWarmChild, touchClaim, warmOverlay } from "./warm-pool-backend.js";
 export { buildNameLock, dropNameLock, lockedChild, takeNameLock } from "./name-lock.js";
 export { listClaimedSandboxes } from "./warm-pool-list.js";

@@ -38,22 +38,3 @@ export async function removeByName(ctx: WarmPoolContext, name: string, signal?: 
   }
   await ctx.names.remove(name, stored.modifyIndex, signal);
 }
-
-/** The Nomad job that runs sandbox `name`: the name record's job for a warm sandbox, else `agentkernel-<name>`. */
-export async function resolveJobId(
-  ctx: Pick<WarmPoolContext, "names">,
-  name: string,
-  signal?: AbortSignal,
-): Promise<{ jobId: string; warm: boolean; labels?: Record<string, string>; claimedAt?: string }> {
-  const stored = await ctx.names.read(name, signal);
-  if (stored?.record.kind === "warm") {
-    const out: { jobId: string; warm: boolean; labels?: Record<string, string>; claimedAt?: string } = {
-      jobId: stored.record.jobId,
-      warm: true,
-      claimedAt: stored.record.createdAt,
-    };
-    if (stored.record.labels) out.labels = stored.record.labels;
-    return out;
-  }
-  return { jobId: jobIdFor(name), warm: false };
-}

@@ -1,6 +1,6 @@
 /** Maps an fs API `path` onto the alloc dir: escape checks (incl. symlinks) and the secret-dir read ban. */
 import { realpathSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { join, sep } from "node:path";
 import { FsError } from "./fs-http.js";
 
 /** A request path resolved inside the alloc dir. */
@@ -46,9 +46,4 @@ export function assertReadable(allocDir: string, taskNames: string[], p: AllocPa
       }
     }
   }
-}
-
-/** The path relative to the alloc dir, as frames' `File` field shows it for logs. */
-export function allocRelative(allocDir: string, host: string): string {
-  return relative(allocDir, host).split(sep).join("/");
 }

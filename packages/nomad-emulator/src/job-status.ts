@@ -99,6 +99,3 @@ export function jobStub(state: State, job: JobSpec, withMeta: boolean): Record<s
   if (withMeta && job.Meta && Object.keys(job.Meta).length > 0) stub.Meta = job.Meta;
   return stub;
 }
-
-/** The key of a job in state maps. */
-export const jobKey = (job: JobSpec): string => nsKey(job.Namespace, job.ID);

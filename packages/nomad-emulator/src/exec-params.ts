@@ -48,14 +48,3 @@ export function parseCommandJson(s: string): GoParse<string[]> {
   }
   return { ok: true, value: out };
 }
-
-/** The request's token: X-Nomad-Token wins over `Authorization: Bearer` (REFERENCE §0). */
-export function requestToken(headers: Record<string, string | string[] | undefined>): string | undefined {
-  const h = headers["x-nomad-token"];
-  const header = Array.isArray(h) ? h[0] : h;
-  if (header) return header;
-  const auth = headers.authorization;
-  const a = Array.isArray(auth) ? auth[0] : auth;
-  if (a?.startsWith("Bearer ")) return a.slice(7).trim() || undefined;
-  return undefined;
-}

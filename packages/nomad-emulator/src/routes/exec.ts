@@ -4,9 +4,10 @@ import type { Duplex } from "node:stream";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import type { EmulatorContext } from "../emulator-context.js";
 import { decodeWsJson, goJsonKind } from "../exec-go-json.js";
-import { parseCommandJson, parseGoBool, requestToken } from "../exec-params.js";
+import { parseCommandJson, parseGoBool } from "../exec-params.js";
 import { closeWithError, runExecSession } from "../exec-session.js";
 import { validateExec, WS_POLICY_VIOLATION } from "../exec-validate.js";
+import { tokenOf } from "../http-util.js";
 
 const EXEC_PATH = /^\/v1\/client\/allocation\/([^/]+)\/exec$/;
 
@@ -76,7 +77,7 @@ export function handleExecUpgrade(ctx: EmulatorContext, req: IncomingMessage, so
     }
     tty = parsed.value;
   }
-  const headerToken = requestToken(req.headers);
+  const headerToken = tokenOf(req);
   wss.handleUpgrade(req, socket, head, (ws) => {
     const frames = bufferFrames(ws);
     const start = (token: string | undefined): void => {

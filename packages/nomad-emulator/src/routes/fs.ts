@@ -4,7 +4,7 @@ import type { EmulatorContext } from "../emulator-context.js";
 import { FsError, sendFsError, setFsReadHeaders } from "../fs-http.js";
 import { handleLogs } from "../fs-logs.js";
 import { handleCat, handleLs, handleReadAt, handleStat, handleStream } from "../fs-ops.js";
-import { requestToken } from "../exec-params.js";
+import { tokenOf } from "../http-util.js";
 
 const FS_PATH = /^\/v1\/client\/fs\/([^/]+)\/?(.*)$/;
 const OPS = new Set(["ls", "stat", "cat", "readat", "stream", "logs"]);
@@ -25,7 +25,7 @@ export async function handleFs(ctx: EmulatorContext, req: IncomingMessage, res: 
     const allocId = decodeURIComponent(m[2] ?? "");
     if (allocId === "") throw new FsError(400, "must provide a valid alloc id");
     const q = url.searchParams;
-    const token = requestToken(req.headers);
+    const token = tokenOf(req);
     const access = (): { allocDir: string; alloc: NonNullable<ReturnType<EmulatorContext["findAlloc"]>> } => {
       const alloc = ctx.findAlloc(allocId);
       if (!alloc) throw new FsError(404, `Unknown allocation ${JSON.stringify(allocId)}`);

@@ -109,16 +109,6 @@ export class Semaphore {
       else this.#active--;
     };
   }
-
-  /** Runs `fn` holding a slot. */
-  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const release = await this.acquire(signal);
-    try {
-      return await fn();
-    } finally {
-      release();
-    }
-  }
 }
 
 /** The limits plus the shared exec semaphore. */

@@ -3,5 +3,3 @@ import type { WarmPool } from "@agentkernel/pool";
 
 /** What the server needs from a warm pool: acquire (warm claim or cold start), release, stats and drain. */
 export type ServerPool = Pick<WarmPool, "acquire" | "release" | "stats"> & Partial<Pick<WarmPool, "drain">>;
-
-export type { AcquireResult, WarmPoolStats } from "@agentkernel/pool";

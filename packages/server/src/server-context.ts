@@ -2,7 +2,7 @@
 import type { Backend } from "@agentkernel/core";
 import type { HttpBindings } from "@hono/node-server";
 import type { Logger } from "./logger.js";
-import type { Limits, ServerLimits } from "./limits.js";
+import type { Limits } from "./limits.js";
 import type { ServerMetrics } from "./metrics.js";
 import type { ServerPool } from "./pool-port.js";
 import type { ShutdownScope } from "./shutdown.js";
@@ -31,5 +31,3 @@ export interface AppEnv {
   Bindings: Partial<HttpBindings>;
   Variables: RequestVars;
 }
-
-export type { ServerLimits };

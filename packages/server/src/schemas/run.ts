@@ -23,7 +23,6 @@ export const RunResultSchema = ExecResultSchema.extend({
   sandbox: z.string().openapi({ description: "the ephemeral sandbox's name (already removed)" }),
   warm: z.boolean().openapi({ description: "true when a warm pool sandbox was used" }),
 }).openapi("RunResult");
-export type RunResultView = z.infer<typeof RunResultSchema>;
 
 export const BatchBody = z
   .object({

@@ -2,7 +2,7 @@
 import { readdir, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
-import { FsError } from "./fs-http.js";
+import { HttpError } from "./http-util.js";
 import { type AccessFn, parseFlag, parseOffset, parseOrigin } from "./fs-ops.js";
 import { FrameWriter, streamFile } from "./fs-stream.js";
 
@@ -50,17 +50,17 @@ function startPoint(files: LogFile[], origin: "start" | "end", offset: number): 
 /** Parameter checks (all 400, as Nomad's agent codes them), then alloc/ACL, then task checks, then the stream. */
 export async function handleLogs(q: URLSearchParams, req: IncomingMessage, res: ServerResponse, access: AccessFn): Promise<void> {
   const task = q.get("task") ?? "";
-  if (task === "") throw new FsError(400, "must provide task name");
+  if (task === "") throw new HttpError(400, "must provide task name");
   const follow = parseFlag(q, "follow", false);
   const plain = parseFlag(q, "plain", false);
   const type = q.get("type") ?? "";
-  if (type !== "stdout" && type !== "stderr") throw new FsError(400, "must provide log type (stdout/stderr)");
+  if (type !== "stdout" && type !== "stderr") throw new HttpError(400, "must provide log type (stdout/stderr)");
   const offset = parseOffset(q, 400);
   const origin = parseOrigin(q);
   const { allocDir, alloc } = access();
   const state = alloc.TaskStates[task];
-  if (!alloc.taskNames.includes(task) || !state) throw new FsError(400, `unknown task name ${JSON.stringify(task)}`);
-  if (!state.StartedAt) throw new FsError(404, `task ${JSON.stringify(task)} not started yet. No logs available`);
+  if (!alloc.taskNames.includes(task) || !state) throw new HttpError(400, `unknown task name ${JSON.stringify(task)}`);
+  if (!state.StartedAt) throw new HttpError(404, `task ${JSON.stringify(task)} not started yet. No logs available`);
 
   const logDir = join(allocDir, "alloc", "logs");
   let files = await listLogs(logDir, task, type);

@@ -5,17 +5,17 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import type { EmulatorAlloc } from "./emulator-context.js";
 import { parseGoBool, parseGoInt64 } from "./exec-params.js";
-import { FsError, sendFsJson } from "./fs-http.js";
+import { HttpError, sendJson } from "./http-util.js";
 import { detectContentType, fileInfo } from "./fs-info.js";
 import { type AllocPath, assertReadable, resolveAllocPath } from "./fs-paths.js";
 import { FrameWriter, streamFile } from "./fs-stream.js";
 
-/** Looks the alloc up and checks ACL (throws FsError); called after parameter checks, as Nomad's agent does. */
+/** Looks the alloc up and checks ACL (throws HttpError); called after parameter checks, as Nomad's agent does. */
 export type AccessFn = () => { allocDir: string; alloc: EmulatorAlloc };
 
 function requirePath(q: URLSearchParams): string {
   const p = q.get("path") ?? "";
-  if (p === "") throw new FsError(400, "must provide a file name");
+  if (p === "") throw new HttpError(400, "must provide a file name");
   return p;
 }
 
@@ -24,9 +24,9 @@ async function statOrThrow(p: AllocPath, status: number): Promise<Stats> {
     return await stat(p.host);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === "ENOENT") throw new FsError(status, `stat ${p.host}: no such file or directory`);
-    if (e.code === "ENOTDIR") throw new FsError(status, `stat ${p.host}: not a directory`);
-    throw new FsError(500, `stat ${p.host}: ${e.message}`);
+    if (e.code === "ENOENT") throw new HttpError(status, `stat ${p.host}: no such file or directory`);
+    if (e.code === "ENOTDIR") throw new HttpError(status, `stat ${p.host}: not a directory`);
+    throw new HttpError(500, `stat ${p.host}: ${e.message}`);
   }
 }
 
@@ -35,7 +35,7 @@ export function parseOrigin(q: URLSearchParams): "start" | "end" {
   const origin = q.get("origin") ?? "";
   if (origin === "" || origin === "start") return "start";
   if (origin === "end") return "end";
-  throw new FsError(400, "origin must be start or end");
+  throw new HttpError(400, "origin must be start or end");
 }
 
 /** `offset` parameter (optional for stream/logs). */
@@ -43,7 +43,7 @@ export function parseOffset(q: URLSearchParams, status: number): number {
   const s = q.get("offset") ?? "";
   if (s === "") return 0;
   const n = parseGoInt64(s);
-  if (!n.ok) throw new FsError(status, `error parsing offset: ${n.error}`);
+  if (!n.ok) throw new HttpError(status, `error parsing offset: ${n.error}`);
   return n.value;
 }
 
@@ -52,7 +52,7 @@ export function parseFlag(q: URLSearchParams, name: string, dflt: boolean): bool
   const s = q.get(name) ?? "";
   if (s === "") return dflt;
   const b = parseGoBool(s);
-  if (!b.ok) throw new FsError(400, `failed to parse ${name} field to boolean: ${b.error}`);
+  if (!b.ok) throw new HttpError(400, `failed to parse ${name} field to boolean: ${b.error}`);
   return b.value;
 }
 
@@ -61,7 +61,7 @@ async function openable(access: AccessFn, requested: string): Promise<{ p: Alloc
   const { allocDir, alloc } = access();
   const p = resolveAllocPath(allocDir, requested, 400);
   const st = await statOrThrow(p, 400);
-  if (st.isDirectory()) throw new FsError(400, `file ${JSON.stringify(requested)} is a directory`);
+  if (st.isDirectory()) throw new HttpError(400, `file ${JSON.stringify(requested)} is a directory`);
   assertReadable(allocDir, alloc.taskNames, p);
   return { p, st };
 }
@@ -72,14 +72,14 @@ export async function handleLs(q: URLSearchParams, res: ServerResponse, access: 
   const { allocDir } = access();
   const p = resolveAllocPath(allocDir, requested, 500);
   const st = await statOrThrow(p, 404);
-  if (!st.isDirectory()) throw new FsError(500, `readdirent ${p.host}: not a directory`);
+  if (!st.isDirectory()) throw new HttpError(500, `readdirent ${p.host}: not a directory`);
   const names = (await readdir(p.host)).sort();
   const entries = [];
   for (const name of names) {
     const est = await lstat(`${p.host}/${name}`).catch(() => undefined);
     if (est) entries.push(fileInfo(name, est));
   }
-  sendFsJson(res, entries);
+  sendJson(res, 200, entries);
 }
 
 /** GET /v1/client/fs/stat/:alloc — one AllocFileInfo with ContentType. */
@@ -89,7 +89,7 @@ export async function handleStat(q: URLSearchParams, res: ServerResponse, access
   const p = resolveAllocPath(allocDir, requested, 500);
   const st = await statOrThrow(p, 404);
   const name = p.host.split("/").pop() ?? "";
-  sendFsJson(res, { ...fileInfo(name, st), ContentType: await detectContentType(p.host, st) });
+  sendJson(res, 200, { ...fileInfo(name, st), ContentType: await detectContentType(p.host, st) });
 }
 
 async function sendRange(req: IncomingMessage, res: ServerResponse, host: string, start: number, end?: number): Promise<void> {
@@ -116,16 +116,16 @@ export async function handleReadAt(
 ): Promise<void> {
   const requested = requirePath(q);
   const off = parseGoInt64(q.get("offset") ?? "");
-  if (!off.ok) throw new FsError(500, `error parsing offset: ${off.error}`);
+  if (!off.ok) throw new HttpError(500, `error parsing offset: ${off.error}`);
   let limit = 0;
   const limitParam = q.get("limit") ?? "";
   if (limitParam !== "") {
     const l = parseGoInt64(limitParam);
-    if (!l.ok) throw new FsError(500, `error parsing limit: ${l.error}`);
+    if (!l.ok) throw new HttpError(500, `error parsing limit: ${l.error}`);
     limit = l.value;
   }
   const { p, st } = await openable(access, requested);
-  if (off.value < 0) throw new FsError(500, `seek ${p.host}: invalid argument`);
+  if (off.value < 0) throw new HttpError(500, `seek ${p.host}: invalid argument`);
   if (off.value >= st.size) {
     res.statusCode = 200;
     res.setHeader("Content-Type", "text/plain; charset=utf-8");

@@ -1,7 +1,7 @@
 /** Maps an fs API `path` onto the alloc dir: escape checks (incl. symlinks) and the secret-dir read ban. */
 import { realpathSync } from "node:fs";
 import { join, sep } from "node:path";
-import { FsError } from "./fs-http.js";
+import { HttpError } from "./http-util.js";
 
 /** A request path resolved inside the alloc dir. */
 export interface AllocPath {
@@ -22,14 +22,15 @@ function inside(root: string, p: string): boolean {
  */
 export function resolveAllocPath(allocDir: string, requested: string, status: number): AllocPath {
   const host = join(allocDir, requested);
-  if (!inside(allocDir, host)) throw new FsError(status, "Path escapes the alloc directory");
+  if (!inside(allocDir, host)) throw new HttpError(status, "Path escapes the alloc directory");
   let real: string | undefined;
   try {
     real = realpathSync(host);
   } catch {
     // A missing file cannot lead anywhere; the caller's stat reports it.
   }
-  if (real !== undefined && !inside(realpathSync(allocDir), real)) throw new FsError(status, "Path escapes the alloc directory");
+  if (real !== undefined && !inside(realpathSync(allocDir), real))
+    throw new HttpError(status, "Path escapes the alloc directory");
   return { host, requested };
 }
 
@@ -42,7 +43,7 @@ export function assertReadable(allocDir: string, taskNames: string[], p: AllocPa
   for (const task of taskNames) {
     for (const dir of ["secrets", "private"]) {
       if (target.startsWith(join(allocDir, task, dir).toLowerCase())) {
-        throw new FsError(500, `Reading secret file prohibited: ${p.requested}`);
+        throw new HttpError(500, `Reading secret file prohibited: ${p.requested}`);
       }
     }
   }

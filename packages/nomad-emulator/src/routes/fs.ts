@@ -1,10 +1,10 @@
 /** /v1/client/fs/{ls,stat,cat,readat,stream,logs}/:alloc — the client filesystem API over the real alloc dir (REFERENCE §6). */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorContext } from "../emulator-context.js";
-import { FsError, sendFsError, setFsReadHeaders } from "../fs-http.js";
+import { sendFsError, setFsReadHeaders } from "../fs-http.js";
 import { handleLogs } from "../fs-logs.js";
 import { handleCat, handleLs, handleReadAt, handleStat, handleStream } from "../fs-ops.js";
-import { tokenOf } from "../http-util.js";
+import { HttpError, tokenOf } from "../http-util.js";
 
 const FS_PATH = /^\/v1\/client\/fs\/([^/]+)\/?(.*)$/;
 const OPS = new Set(["ls", "stat", "cat", "readat", "stream", "logs"]);
@@ -20,22 +20,22 @@ export async function handleFs(ctx: EmulatorContext, req: IncomingMessage, res: 
   ctx.countRequest(`${req.method ?? "GET"} /v1/client/fs/${OPS.has(op) ? op : ":op"}/:alloc`);
   setFsReadHeaders(ctx, res);
   try {
-    if (!OPS.has(op)) throw new FsError(404, "resource not found");
-    if (req.method !== "GET" && req.method !== "HEAD") throw new FsError(405, "Invalid method");
+    if (!OPS.has(op)) throw new HttpError(404, "resource not found");
+    if (req.method !== "GET" && req.method !== "HEAD") throw new HttpError(405, "Invalid method");
     const allocId = decodeURIComponent(m[2] ?? "");
-    if (allocId === "") throw new FsError(400, "must provide a valid alloc id");
+    if (allocId === "") throw new HttpError(400, "must provide a valid alloc id");
     const q = url.searchParams;
     const token = tokenOf(req);
     const access = (): { allocDir: string; alloc: NonNullable<ReturnType<EmulatorContext["findAlloc"]>> } => {
       const alloc = ctx.findAlloc(allocId);
-      if (!alloc) throw new FsError(404, `Unknown allocation ${JSON.stringify(allocId)}`);
-      if (alloc.gcd) throw new FsError(404, `state for allocation ${allocId} not found on client`);
+      if (!alloc) throw new HttpError(404, `Unknown allocation ${JSON.stringify(allocId)}`);
+      if (alloc.gcd) throw new HttpError(404, `state for allocation ${allocId} not found on client`);
       const allowed =
         op === "logs"
           ? ctx.authorize(token, alloc.Namespace, "read-logs") === "allowed" ||
             ctx.authorize(token, alloc.Namespace, "read-fs") === "allowed"
           : ctx.authorize(token, alloc.Namespace, "read-fs") === "allowed";
-      if (!allowed) throw new FsError(403, "Permission denied");
+      if (!allowed) throw new HttpError(403, "Permission denied");
       return { allocDir: alloc.allocDir, alloc };
     };
     switch (op) {

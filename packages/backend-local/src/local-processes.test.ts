@@ -1,6 +1,6 @@
 /** Sandboxes survive between processes: create+start, exec and stop each run in their own `node` child, like CLI invocations. */
 import { execFile } from "node:child_process";
-import { chown, mkdtemp, rm } from "node:fs/promises";
+import { chown, cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -56,9 +56,13 @@ describe("local backend across processes", () => {
     async () => {
       const home = await mkdtemp(join(tmpdir(), "ak-local-rootless-"));
       await chown(home, 1000, 1000);
+      // The user may not be able to read the checkout (a clone under a private directory): give it its own copy.
+      const code = join(home, "code");
+      const userBuild = await buildForChildProcesses({ out: join(code, "build"), copyDependencies: true });
+      await cp(join(fixtures, "cli-step.mjs"), join(code, "cli-step.mjs"));
       const asUser = async (...args: string[]): Promise<Record<string, unknown>> => {
-        const argv = ["--reuid=1000", "--regid=1000", "--clear-groups", process.execPath, join(fixtures, "cli-step.mjs")];
-        const { stdout } = await run("setpriv", [...argv, buildDir, join(home, "state"), ...args], {
+        const argv = ["--reuid=1000", "--regid=1000", "--clear-groups", process.execPath, join(code, "cli-step.mjs")];
+        const { stdout } = await run("setpriv", [...argv, userBuild, join(home, "state"), ...args], {
           timeout: 60_000,
           env: { ...process.env, HOME: home },
         });

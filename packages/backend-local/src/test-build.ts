@@ -1,5 +1,5 @@
 /** Test helper: transpiles this package and core to plain JS once, so child `node` processes can run them like a CLI would. */
-import { mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -30,12 +30,14 @@ async function transpileTree(ts: typeof import("typescript"), from: string, to: 
 }
 
 /**
- * Builds `<package>/node_modules/.cache/ak-local-test/` with `local/` and `core/` as JS, plus a
+ * Builds `<package>/node_modules/.cache/ak-local-test/` (or `out`) with `local/` and `core/` as JS, plus a
  * node_modules there so `@agentkernel/core` and `zod` resolve. Returns the dir; `local/index.js` is the entry.
+ * With `copyDependencies`, core's dependencies are copied rather than linked, so the build works for a user who
+ * cannot read the checkout (a clone under a private directory, run as another uid).
  */
-export async function buildForChildProcesses(): Promise<string> {
+export async function buildForChildProcesses(options: { out?: string; copyDependencies?: boolean } = {}): Promise<string> {
   const ts = (await import("typescript")).default;
-  const out = join(packageDir, "node_modules", ".cache", "ak-local-test");
+  const out = options.out ?? join(packageDir, "node_modules", ".cache", "ak-local-test");
   await rm(out, { recursive: true, force: true });
   await transpileTree(ts, join(packageDir, "src"), join(out, "local"));
   await transpileTree(ts, join(coreDir, "src"), join(out, "core"));
@@ -46,7 +48,10 @@ export async function buildForChildProcesses(): Promise<string> {
   for (const dep of Object.keys(manifest.dependencies ?? {})) {
     if (dep.startsWith("@agentkernel/")) continue;
     await mkdir(dirname(join(out, "node_modules", dep)), { recursive: true });
-    await symlink(join(coreDir, "node_modules", dep), join(out, "node_modules", dep));
+    const from = join(coreDir, "node_modules", dep);
+    const to = join(out, "node_modules", dep);
+    if (options.copyDependencies) await cp(await realpath(from), to, { recursive: true, dereference: true });
+    else await symlink(from, to);
   }
   return out;
 }

@@ -80,14 +80,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         a.ModifyTime = nowNs();
         for (const ts of Object.values(a.TaskStates)) if (ts.State !== "dead") ts.State = "dead";
         state.touchJob(a.Namespace, a.JobID);
-        state.publish({
-          Topic: "Allocation",
-          Type: "PlanResult",
-          Key: a.ID,
-          Namespace: a.Namespace,
-          FilterKeys: [a.JobID, ""],
-          Payload: { Allocation: a.toApi(false) },
-        });
+        state.publishAlloc(a, "PlanResult");
         jobs.add(nsKey(a.Namespace, a.JobID));
       }
       for (const key of jobs) {

@@ -216,16 +216,7 @@ export class Scheduler {
       }
       this.state.touchJob(ev.Namespace, ev.JobID);
       this.publishEval(ev, "EvaluationUpdated");
-      for (const a of [...started, ...stopped]) {
-        this.state.publish({
-          Topic: "Allocation",
-          Type: "PlanResult",
-          Key: a.ID,
-          Namespace: a.Namespace,
-          FilterKeys: [a.JobID, ""],
-          Payload: { Allocation: a.toApi(false) },
-        });
-      }
+      for (const a of [...started, ...stopped]) this.state.publishAlloc(a, "PlanResult");
     });
     for (const a of stopped) this.runner.stop(a);
     for (const a of started) this.runner.start(a, this.payloads.get(nsKey(a.Namespace, a.JobID)));

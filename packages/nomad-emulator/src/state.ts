@@ -91,6 +91,18 @@ export class State {
     this.pending.push({ ...e, Payload: JSON.parse(JSON.stringify(e.Payload)) as Record<string, unknown> });
   }
 
+  /** Queues an Allocation event: Key = alloc ID, FilterKeys = [JobID, ""], the job stripped from the payload. */
+  publishAlloc(a: Alloc, type: string): void {
+    this.publish({
+      Topic: "Allocation",
+      Type: type,
+      Key: a.ID,
+      Namespace: a.Namespace,
+      FilterKeys: [a.JobID, ""],
+      Payload: { Allocation: a.toApi(false) },
+    });
+  }
+
   /** Marks a job whose status may have changed in this write. */
   touchJob(ns: string, id: string): void {
     this.dirtyJobs.add(nsKey(ns, id));

@@ -55,14 +55,7 @@ export class TaskRunner {
       alloc.ModifyIndex = index;
       alloc.ModifyTime = nowNs();
       this.state.touchJob(alloc.Namespace, alloc.JobID);
-      this.state.publish({
-        Topic: "Allocation",
-        Type: "AllocationUpdated",
-        Key: alloc.ID,
-        Namespace: alloc.Namespace,
-        FilterKeys: [alloc.JobID, ""],
-        Payload: { Allocation: alloc.toApi(false) },
-      });
+      this.state.publishAlloc(alloc, "AllocationUpdated");
     });
   }
 

@@ -79,14 +79,7 @@ export function stopAlloc(c: Call): void {
     a.DesiredTransition = { ...a.DesiredTransition, Migrate: true };
     a.ModifyIndex = index;
     a.ModifyTime = nowNs();
-    state.publish({
-      Topic: "Allocation",
-      Type: "AllocationUpdateDesiredStatus",
-      Key: a.ID,
-      Namespace: a.Namespace,
-      FilterKeys: [a.JobID, ""],
-      Payload: { Allocation: a.toApi(false) },
-    });
+    state.publishAlloc(a, "AllocationUpdateDesiredStatus");
     const job = state.jobs.get(nsKey(a.Namespace, a.JobID)) ?? a.Job;
     const ev = sched.createEval(job, "alloc-stop", index, {}, "AllocationUpdateDesiredStatus");
     return { EvalID: ev.ID, Index: index };

@@ -37,29 +37,35 @@ async function ensureDist(): Promise<void> {
 }
 
 /** Runs one claimer child to its end; resolves with its claims. */
-function claimer(address: string, prefix: string): Promise<{ name: string; jobId: string; allocId: string }[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [new URL("./__fixtures__/claimer.mjs", import.meta.url).pathname, address, prefix, "8"],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      err += d.toString();
-    });
+type Claims = { name: string; jobId: string; allocId: string }[];
+
+/** Starts a claimer process; `ready` resolves once it is loaded, `go()` lets it claim, `done` has its claims. */
+function claimer(address: string, prefix: string): { ready: Promise<void>; go: () => void; done: Promise<Claims> } {
+  const child = spawn(process.execPath, [new URL("./__fixtures__/claimer.mjs", import.meta.url).pathname, address, prefix, "8"], {
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  let onReady: () => void = () => {};
+  const ready = new Promise<void>((r) => {
+    onReady = r;
+  });
+  child.stdout.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    err += d.toString();
+    if (err.includes("ready\n")) onReady();
+  });
+  const done = new Promise<Claims>((resolve, reject) => {
     child.on("error", reject);
     child.on("exit", (code) => {
+      onReady();
       if (code !== 0) reject(new Error(`claimer ${prefix} exited ${code}: ${err}`));
       else resolve(JSON.parse(out));
     });
   });
+  return { ready, go: () => child.stdin.end("go\n"), done };
 }
 
 let h: PoolHarness | undefined;
@@ -77,7 +83,10 @@ describe("claims across processes", () => {
     await harness.provider.ensurePool(ALPINE);
     expect(await harness.provider.prewarm(ALPINE, WARM)).toBe(WARM);
     await waitUntil(async () => (await harness.provider.counts(ALPINE)).warm === WARM, `${WARM} warm`, 60_000);
-    const [a, b] = await Promise.all([claimer(harness.nomad.address, "p1"), claimer(harness.nomad.address, "p2")]);
+    const claimers = [claimer(harness.nomad.address, "p1"), claimer(harness.nomad.address, "p2")];
+    await Promise.all(claimers.map((c) => c.ready));
+    for (const c of claimers) c.go();
+    const [a, b] = await Promise.all(claimers.map((c) => c.done));
     const all = [...(a ?? []), ...(b ?? [])];
     expect(all).toHaveLength(WARM);
     expect(new Set(all.map((c) => c.jobId)).size).toBe(WARM);

@@ -9,6 +9,12 @@ const backend = createNomadBackend({ client });
 const provider = backend.warmPool;
 if (!provider) throw new Error("the Nomad backend offers no warm pool");
 
+// Both claimers start claiming at once: say "ready" once loaded (booting node and the dist takes a while, and
+// unevenly on a busy machine), then wait for the parent's "go" line.
+process.stderr.write("ready\n");
+await new Promise((resolve) => process.stdin.once("data", resolve));
+process.stdin.pause();
+
 const claims = [];
 let next = 0;
 let empty = false;

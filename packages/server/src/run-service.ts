@@ -2,11 +2,12 @@
 import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { SandboxSpec, StartProgress } from "@agentkernel/core";
-import { drainOutput, parseSandboxSpec } from "@agentkernel/core";
+import { drainOutput } from "@agentkernel/core";
 import { openExec, toExecRequest } from "./exec-service.js";
 import type { ServerDeps } from "./server-context.js";
 import { anySignal } from "./shutdown.js";
 import type { RunInput } from "./schemas/run.js";
+import { toSandboxSpec } from "./schemas/sandbox.js";
 
 /** Stages a run reports (the documented creating/starting/executing, plus the backend's finer ones). */
 export type RunStage = "claiming" | "creating" | StartProgress["phase"] | "executing";
@@ -32,23 +33,19 @@ export interface RunOutcome {
 /** Removing an ephemeral sandbox must not depend on the client still listening. */
 const CLEANUP_TIMEOUT_MS = 60_000;
 
+/** The run's sandbox, mapped like a POST /sandboxes body, labelled as a run and given a TTL. */
 function runSpec(name: string, input: RunInput, ttlSeconds: number): SandboxSpec {
-  return parseSandboxSpec({
+  const { image, profile, network, vcpus, memory_mb } = input;
+  return toSandboxSpec({
     name,
-    ...(input.image !== undefined ? { image: input.image } : {}),
-    ...(input.profile !== undefined ? { profile: input.profile } : {}),
-    ...(input.network !== undefined ? { network: input.network } : {}),
-    ...(input.vcpus !== undefined || input.memory_mb !== undefined
-      ? {
-          resources: {
-            ...(input.vcpus !== undefined ? { vcpus: input.vcpus } : {}),
-            ...(input.memory_mb !== undefined ? { memoryMB: input.memory_mb } : {}),
-          },
-        }
-      : {}),
+    image,
+    profile,
+    network,
+    vcpus,
+    memory_mb,
     labels: { "agentkernel-run": "true" },
     // If this server dies mid-run, the backend's reaper still removes the sandbox.
-    ttlSeconds,
+    ttl_seconds: ttlSeconds,
   });
 }
 

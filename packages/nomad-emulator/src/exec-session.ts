@@ -9,6 +9,7 @@ import { lookupExecutable } from "./exec-lookup.js";
 import { frameChunkSize, OutputPump } from "./exec-output.js";
 import { planTtyCommand, resizeLineOf } from "./exec-tty.js";
 import { WS_INTERNAL_ERROR, WS_POLICY_VIOLATION } from "./exec-validate.js";
+import { killGroup } from "./process-groups.js";
 import { hasBwrap, spawnTaskProcess } from "./task-process.js";
 
 /** Everything a validated session needs. */
@@ -30,16 +31,6 @@ export type FrameSink = (handler: (data: RawData) => void) => void;
 export function closeWithError(ws: WebSocket, socket: Duplex, code: number, reason: string): void {
   if (Buffer.byteLength(reason) > 123) socket.destroy();
   else ws.close(code, reason);
-}
-
-/** Sends SIGKILL to the session's whole process group (the child is detached, so it leads its own group). */
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    // Already gone.
-  }
 }
 
 function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
@@ -89,7 +80,8 @@ export function runExecSession(o: ExecSessionOptions, onFrame: FrameSink): void 
   let finished = false;
   const end = (): void => {
     finished = true;
-    killGroup(child);
+    // A leader already reaped may have had its pid reused: only a live leader's group is killed here.
+    if (child.exitCode === null && child.signalCode === null) killGroup(child, "SIGKILL");
   };
   const pump = new OutputPump({
     ws,

@@ -38,6 +38,7 @@ import {
   readInit,
   readRecord,
   removeDir,
+  type SandboxRecord,
   withLock,
   writeInit,
   writeJsonAtomic,
@@ -85,22 +86,21 @@ export function createLocalBackend(options: LocalBackendOptions = {}): Backend {
   };
   const paths = (name: string): SandboxPaths => new SandboxPaths(base, validateSandboxName(name));
 
-  /** The running init of `name`, or NotRunningError (NotFoundError when the sandbox does not exist). */
-  const running = async (p: SandboxPaths): Promise<InitRecord> => {
-    await readRecord(p);
+  /** The record and running init of `name`, or NotRunningError (NotFoundError when the sandbox does not exist). */
+  const running = async (p: SandboxPaths): Promise<{ record: SandboxRecord; init: InitRecord }> => {
+    const record = await readRecord(p);
     const init = await readInit(p);
     if (!init || !(await isAlive(init.init))) {
       throw new NotRunningError(`sandbox "${p.name}" is not running; start it first (agentkernel start ${p.name})`, {
         backend: BACKEND_ID,
       });
     }
-    return init;
+    return { record, init };
   };
 
   /** Execs in a running sandbox without the caller-facing checks (used by files and staging too). */
   const execIn = async (p: SandboxPaths, request: ExecRequest): Promise<ExecSession> => {
-    const record = await readRecord(p);
-    const init = await running(p);
+    const { record, init } = await running(p);
     const cwd = request.cwd ?? (bwrap ? SANDBOX_WORKDIR : join(p.root, "workspace"));
     const home = bwrap ? SANDBOX_WORKDIR : join(p.root, "workspace");
     const env = {
@@ -176,7 +176,8 @@ export function createLocalBackend(options: LocalBackendOptions = {}): Backend {
           throw error;
         }
         startOptions?.onProgress?.({ phase: "running", message: `sandbox ${name} is running` });
-        return toInfo(p, await readRecord(p), init, isolation);
+        // Staging rewrote only `staged` in spec.json; the info comes from the spec read above.
+        return toInfo(p, record, init, isolation);
       });
     },
 

@@ -25,7 +25,7 @@ import { readSandboxFile, writeSandboxFile } from "./local-files.js";
 import { startInit, stopInit } from "./local-init.js";
 import { cgroupsWritable } from "./local-limits.js";
 import { readLogs } from "./local-logs.js";
-import { toInfo } from "./local-info.js";
+import { networkOf, toInfo } from "./local-info.js";
 import { isAlive } from "./local-proc.js";
 import { applyStagedFiles, stageFiles } from "./local-staging.js";
 import {
@@ -162,7 +162,7 @@ export function createLocalBackend(options: LocalBackendOptions = {}): Backend {
         const init = await startInit(p, {
           isolation,
           bwrap: tools.bwrap,
-          network: record.spec.network ?? record.spec.profile === "permissive",
+          network: networkOf(record.spec),
           readOnlyRoot: record.spec.readOnlyRoot ?? true,
           resources: record.spec.resources,
           pidsMax: options.pidsMax,

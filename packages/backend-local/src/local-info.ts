@@ -1,7 +1,12 @@
 /** Builds SandboxInfo from the state dir, checking the init process itself (so a dead init reads as failed, honestly). */
-import type { SandboxInfo } from "@agentkernel/core";
+import { PROFILE_DEFAULTS, type SandboxInfo, type SandboxSpec } from "@agentkernel/core";
 import { isAlive } from "./local-proc.js";
 import type { InitRecord, SandboxPaths, SandboxRecord } from "./local-state.js";
+
+/** Outbound network for `spec`: its own setting, else its profile's default from core (no profile reads as moderate). */
+export function networkOf(spec: Pick<SandboxSpec, "network" | "profile">): boolean {
+  return spec.network ?? PROFILE_DEFAULTS[spec.profile ?? "moderate"].network;
+}
 
 /** The sandbox's current info: stopped (no init), running (init alive), failed (init died without a stop). */
 export async function toInfo(
@@ -22,7 +27,7 @@ export async function toInfo(
   if (spec.image !== undefined) info.image = spec.image;
   if (spec.resources !== undefined) info.resources = spec.resources;
   if (spec.profile !== undefined) info.profile = spec.profile;
-  info.network = spec.network ?? spec.profile === "permissive";
+  info.network = networkOf(spec);
   if (!init) return info;
   info.refs.initPid = init.init.pid;
   if (init.cgroups.length > 0) info.refs.cgroups = init.cgroups.join(",");

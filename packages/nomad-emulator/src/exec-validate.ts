@@ -1,4 +1,5 @@
 /** The exec endpoint's validation chain, in Nomad's order, with its close codes and reason texts (REFERENCE §5). */
+import { TERMINAL_CLIENT } from "./alloc.js";
 import type { DriverName, EmulatorAlloc, EmulatorContext } from "./emulator-context.js";
 
 /** WebSocket close codes Nomad maps errors to (toWsCode: 500 → 1011, everything else → 1008). */
@@ -7,8 +8,6 @@ export const WS_INTERNAL_ERROR = 1011;
 
 /** Either a session may start, or it ends with this close frame. */
 export type ExecValidation = { ok: true; alloc: EmulatorAlloc; driver: DriverName } | { ok: false; code: number; reason: string };
-
-const TERMINAL = new Set(["complete", "failed", "lost"]);
 
 function fail(code: number, reason: string): ExecValidation {
   return { ok: false, code, reason };
@@ -28,7 +27,7 @@ export function validateExec(
 ): ExecValidation {
   const alloc = ctx.findAlloc(allocId);
   if (!alloc) return fail(WS_POLICY_VIOLATION, `Unknown allocation ${JSON.stringify(allocId)}`);
-  if (TERMINAL.has(alloc.ClientStatus)) {
+  if (TERMINAL_CLIENT.has(alloc.ClientStatus)) {
     return fail(WS_POLICY_VIOLATION, `exec not possible, client status of allocation ${alloc.ID} is ${alloc.ClientStatus}`);
   }
   if (ctx.authorize(token, alloc.Namespace, "alloc-exec") !== "allowed") return fail(WS_INTERNAL_ERROR, "Permission denied");

@@ -19,7 +19,7 @@ import {
   validateSandboxName,
   validateSandboxPath,
 } from "@agentkernel/core";
-import { execCommand, requireTools, SANDBOX_WORKDIR, which } from "./local-commands.js";
+import { DEFAULT_PATH, execCommand, requireTools, SANDBOX_WORKDIR, which } from "./local-commands.js";
 import { spawnSession } from "./local-exec-session.js";
 import { readSandboxFile, writeSandboxFile } from "./local-files.js";
 import { startInit, stopInit } from "./local-init.js";
@@ -58,8 +58,6 @@ export interface LocalBackendOptions {
   /** Max processes per sandbox (default 1024). */
   pidsMax?: number;
 }
-
-const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /** Creates the local backend. Throws BackendUnavailableError (with the install command) when bwrap is missing. */
 export function createLocalBackend(options: LocalBackendOptions = {}): Backend {
@@ -101,8 +99,8 @@ export function createLocalBackend(options: LocalBackendOptions = {}): Backend {
   /** Execs in a running sandbox without the caller-facing checks (used by files and staging too). */
   const execIn = async (p: SandboxPaths, request: ExecRequest): Promise<ExecSession> => {
     const { record, init } = await running(p);
-    const cwd = request.cwd ?? (bwrap ? SANDBOX_WORKDIR : join(p.root, "workspace"));
     const home = bwrap ? SANDBOX_WORKDIR : join(p.root, "workspace");
+    const cwd = request.cwd ?? home;
     const env = {
       PATH: DEFAULT_PATH,
       HOME: home,

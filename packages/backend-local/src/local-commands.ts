@@ -25,9 +25,12 @@ export const READY_MARK = "agentkernel: sandbox ";
 /** Top-level host entries never shown to a sandbox: kernel filesystems, the host's private dirs, and ours. */
 const HIDDEN_TOP_LEVEL = new Set(["proc", "dev", "sys", "tmp", "root", "lost+found", "boot", "workspace"]);
 
+/** The PATH every init and exec gets (and `which` searches when the host has none): the usual system dirs. */
+export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 /** Finds an executable on PATH (or undefined). */
 export function which(program: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const dirs = (env.PATH ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").split(delimiter);
+  const dirs = (env.PATH ?? DEFAULT_PATH).split(delimiter);
   for (const dir of dirs) {
     const candidate = join(dir, program);
     try {

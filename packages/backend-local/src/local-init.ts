@@ -4,7 +4,7 @@ import { chownSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync, unl
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { BackendUnavailableError, InternalError, type Resources } from "@agentkernel/core";
-import { initCommand, READY_MARK, SANDBOX_NOBODY } from "./local-commands.js";
+import { DEFAULT_PATH, initCommand, READY_MARK, SANDBOX_NOBODY, SANDBOX_WORKDIR } from "./local-commands.js";
 import { cgroupPids, prepareLimits, removeCgroups } from "./local-limits.js";
 import { type ProcessRef, isAlive, killTree, processRef, signalProcess, waitGone } from "./local-proc.js";
 import type { InitRecord, SandboxPaths } from "./local-state.js";
@@ -117,13 +117,13 @@ export async function startInit(paths: SandboxPaths, options: InitOptions): Prom
       rootDir: paths.root,
       infoFd: 3,
     });
-    const home = options.isolation === "bwrap" ? "/workspace" : dirs.work;
+    const home = options.isolation === "bwrap" ? SANDBOX_WORKDIR : dirs.work;
     const [file, ...args] = argv;
     // detached + unref: a new session the CLI's exit does not touch. No --die-with-parent for the same reason.
     const child = spawn(file as string, args, {
       detached: true,
       cwd: options.isolation === "none" ? dirs.work : "/",
-      env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOME: home, LANG: "C.UTF-8" },
+      env: { PATH: DEFAULT_PATH, HOME: home, LANG: "C.UTF-8" },
       stdio: ["ignore", out, err, "pipe"],
     });
     const spawned = new Promise<void>((resolve, reject) => {

@@ -1,6 +1,7 @@
 /** Resolves an exec command's program the way the task would see it, so a missing program fails like Nomad's executor. */
 import { accessSync, constants, statSync } from "node:fs";
 import { isAbsolute, join, posix } from "node:path";
+import { DEFAULT_PATH } from "./task-process.js";
 
 /** Where the lookup happens: the task's view of the filesystem. */
 export interface ExecLookupView {
@@ -11,9 +12,6 @@ export interface ExecLookupView {
   /** PATH the process will see. */
   path: string;
 }
-
-/** PATH a task gets when its env sets none (as task-process.ts spawns it). */
-export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /** Maps a path as the task sees it to the host path behind it (mirrors task-process.ts's binds). */
 export function viewToHost(view: ExecLookupView, p: string): string {

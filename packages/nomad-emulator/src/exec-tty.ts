@@ -2,7 +2,8 @@
 import { ptyHelperArgv, ptyResizeLine } from "@agentkernel/core";
 import { closeSync, openSync, readSync } from "node:fs";
 import { posix } from "node:path";
-import { DEFAULT_PATH, type ExecLookupView, lookupExecutable, viewToHost } from "./exec-lookup.js";
+import { type ExecLookupView, lookupExecutable, viewToHost } from "./exec-lookup.js";
+import { DEFAULT_PATH } from "./task-process.js";
 
 /** Nomad's exec API carries no initial size; the first `tty_size` frame (clients send one at once) resizes. */
 const INITIAL_ROWS = 24;

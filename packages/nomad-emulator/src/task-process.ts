@@ -4,6 +4,9 @@ import { lstatSync, readdirSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { DriverName } from "./emulator-context.js";
 
+/** PATH a task process gets when its env sets none. */
+export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 let bwrapAvailable: boolean | undefined;
 
 /** True when `bwrap` runs here (checked once). */
@@ -61,7 +64,7 @@ export interface TaskProcessOptions {
 export function spawnTaskProcess(o: TaskProcessOptions): ChildProcess {
   const taskDir = join(o.allocDir, o.task);
   const isolation = o.isolation ?? (hasBwrap() ? "bwrap" : "none");
-  const env = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", ...o.env };
+  const env = { PATH: DEFAULT_PATH, ...o.env };
   const stdio: Array<"pipe"> = o.controlPipe ? ["pipe", "pipe", "pipe", "pipe"] : ["pipe", "pipe", "pipe"];
   if (o.driver === "raw_exec" || isolation === "none") {
     return spawn(o.argv[0] ?? "true", o.argv.slice(1), {

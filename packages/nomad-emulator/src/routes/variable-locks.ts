@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { parseGoDuration } from "../blocking.js";
 import { HttpError, asRecord, asStringMap } from "../http-util.js";
+import { nowNs } from "../ids.js";
 import { type Call, sendWrite } from "../route-context.js";
 import { nsKey } from "../state.js";
 import type { VariableRecord } from "../types.js";
@@ -32,7 +33,7 @@ export function lockOp(c: Call, op: LockOp, ns: string, path: string, body: Reco
       return;
     }
     const v = state.write(["vars"], (index) => {
-      const now = Date.now() * 1e6;
+      const now = nowNs();
       const next: VariableRecord = cur
         ? { ...cur, ModifyIndex: index, ModifyTime: now }
         : {
@@ -72,7 +73,7 @@ export function lockOp(c: Call, op: LockOp, ns: string, path: string, body: Reco
   }
   const v = state.write(["vars"], (index) => {
     if (cur.lockTimer) clearTimeout(cur.lockTimer);
-    const next: VariableRecord = { ...cur, Lock: null, ModifyIndex: index, ModifyTime: Date.now() * 1e6 };
+    const next: VariableRecord = { ...cur, Lock: null, ModifyIndex: index, ModifyTime: nowNs() };
     delete next.lockTimer;
     state.vars.set(key, next);
     return next;
@@ -94,7 +95,7 @@ function armTtl(c: Call, v: VariableRecord, ttlMs: number, delayMs: number): voi
         Lock: null,
         lockDelayUntil: Date.now() + delayMs,
         ModifyIndex: index,
-        ModifyTime: Date.now() * 1e6,
+        ModifyTime: nowNs(),
       });
     });
   }, ttlMs);

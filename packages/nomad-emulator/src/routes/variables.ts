@@ -1,6 +1,7 @@
 /** /v1/vars and /v1/var/:path: read, list, write and delete with check-and-set, and variable locks (1.7+). */
 import { blockingQuery, parseBlocking } from "../blocking.js";
 import { HttpError, asRecord, asStringMap, readJsonOptional, sendJson } from "../http-util.js";
+import { nowNs } from "../ids.js";
 import { filterFrom, paginate } from "../paginate.js";
 import { type Call, nsOf, readOne, sendRead, sendWrite } from "../route-context.js";
 import { nsKey } from "../state.js";
@@ -155,7 +156,7 @@ export async function writeVar(c: Call): Promise<void> {
     return;
   }
   const v = state.write(["vars"], (index) => {
-    const now = Date.now() * 1e6;
+    const now = nowNs();
     const next: VariableRecord = cur
       ? { ...cur, Items: items, ModifyIndex: index, ModifyTime: now }
       : {

@@ -1,5 +1,5 @@
 /** Builds the hono app (no listening): request IDs and logs, metrics, body limits, auth, every route, one error handler. */
-import { InvalidInputError, NotFoundError } from "@agentkernel/core";
+import { NotFoundError } from "@agentkernel/core";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { routePath } from "hono/route";
@@ -16,6 +16,7 @@ import { registerMetaRoutes } from "./routes/meta.js";
 import { registerPoolRoutes } from "./routes/pool.js";
 import { registerRunRoutes } from "./routes/run.js";
 import { registerSandboxRoutes } from "./routes/sandboxes.js";
+import { invalidRequest } from "./schemas/common.js";
 import type { AppEnv, ServerDeps } from "./server-context.js";
 
 const QUIET_ROUTES: ReadonlySet<string> = new Set(["/health", "/ready", "/metrics"]);
@@ -31,10 +32,7 @@ export function createApp(deps: ServerDeps, options: AppOptions = {}): OpenAPIHo
   const app = new OpenAPIHono<AppEnv>({
     // Schema failures become INVALID_INPUT (400) naming each field, like every other validation.
     defaultHook: (result) => {
-      if (!result.success) {
-        const issues = result.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`);
-        throw new InvalidInputError(`invalid request: ${issues.join("; ")}`);
-      }
+      if (!result.success) throw invalidRequest(result.error.issues);
     },
   });
 

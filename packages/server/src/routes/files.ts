@@ -14,7 +14,7 @@ import type { Context } from "hono";
 import { HttpEdgeError } from "../error-handler.js";
 import { execCollect } from "../exec-service.js";
 import { byteLimit, withDeadline } from "../limits.js";
-import { envelope, errorResponses } from "../schemas/common.js";
+import { envelope, errorResponses, invalidRequest } from "../schemas/common.js";
 import { FileContentSchema, FileParams, FileQuery, FileWrittenSchema, WriteFileBody } from "../schemas/files.js";
 import type { AppEnv, ServerDeps } from "../server-context.js";
 
@@ -166,11 +166,7 @@ export function registerFileRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): 
       );
     }
     const parsed = WriteFileBody.safeParse(raw);
-    if (!parsed.success) {
-      throw new InvalidInputError(
-        `invalid request: ${parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`,
-      );
-    }
+    if (!parsed.success) throw invalidRequest(parsed.error.issues);
     const data = Buffer.from(parsed.data.content, parsed.data.encoding);
     await withDeadline(signal, limits.requestTimeoutMs, `write ${path}`, (s) =>
       backend.writeFile(name, path, data, { signal: s, ...(parsed.data.mode !== undefined ? { mode: parsed.data.mode } : {}) }),

@@ -1,11 +1,16 @@
-/** Shared response schemas: the success envelope, the error body and a sandbox as the API shows it. */
+/** Shared response schemas (the success envelope, the error body, a sandbox as the API shows it) and the schema-failure error. */
 import type { SandboxInfo } from "@agentkernel/core";
-import { SANDBOX_STATUSES, SECURITY_PROFILES } from "@agentkernel/core";
+import { InvalidInputError, SANDBOX_STATUSES, SECURITY_PROFILES } from "@agentkernel/core";
 import { z } from "@hono/zod-openapi";
 
 /** `{ success: true, data }`, the envelope of agentkernel's documented API. */
 export function envelope<T extends z.ZodType>(data: T) {
   return z.object({ success: z.literal(true), data });
+}
+
+/** The INVALID_INPUT (400) error for a body or query that fails its schema, naming each field. */
+export function invalidRequest(issues: readonly { path: readonly PropertyKey[]; message: string }[]): InvalidInputError {
+  return new InvalidInputError(`invalid request: ${issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`);
 }
 
 export const ErrorSchema = z

@@ -12,6 +12,11 @@ import { spawnTaskProcess } from "./task-process.js";
 import { killGroup, ProcessGroups } from "./process-groups.js";
 import type { TaskSpec } from "./types.js";
 
+/** The signal a task is stopped with: its KillSignal, else the driver's default (docker SIGTERM, others SIGINT). */
+function killSignalOf(t: TaskSpec | undefined): string {
+  return t?.KillSignal || (t?.Driver === "docker" ? "SIGTERM" : "SIGINT");
+}
+
 /** Runner settings. */
 export interface RunnerOptions {
   isolation: "bwrap" | "none";
@@ -238,12 +243,11 @@ export class TaskRunner {
   /** Kills the alloc's tasks: the kill signal first, SIGKILL after KillTimeout, then `Killed`. */
   stop(alloc: Alloc): void {
     const mains = this.mains.get(alloc.ID);
-    for (const child of this.groups.children(alloc.ID)) {
-      if (![...(mains?.values() ?? [])].includes(child)) killGroup(child, "SIGKILL");
-    }
+    const mainSet = new Set(mains?.values());
+    for (const child of this.groups.children(alloc.ID)) if (!mainSet.has(child)) killGroup(child, "SIGKILL");
     if (!mains || mains.size === 0) {
       // Not started yet (or already gone): the start path sees DesiredStatus and completes it.
-      if (alloc.TaskStates && Object.values(alloc.TaskStates).every((s) => s.State !== "running")) this.finishUnstarted(alloc);
+      if (Object.values(alloc.TaskStates).every((s) => s.State !== "running")) this.finishUnstarted(alloc);
       return;
     }
     this.stopping.add(alloc.ID);
@@ -254,7 +258,7 @@ export class TaskRunner {
         const ts = alloc.TaskStates[name];
         if (!t || !ts) continue;
         const kt = goDuration(t.KillTimeout);
-        const sig = t.KillSignal || (t.Driver === "docker" ? "SIGTERM" : "SIGINT");
+        const sig = killSignalOf(t);
         const verb = sig === "SIGINT" ? "interrupt" : sig === "SIGTERM" ? "terminate" : sig;
         addEvent(
           ts,
@@ -269,8 +273,7 @@ export class TaskRunner {
     });
     for (const [name, child] of mains) {
       const t = g?.Tasks.find((x) => x.Name === name);
-      const sig = (t?.KillSignal || (t?.Driver === "docker" ? "SIGTERM" : "SIGINT")) as NodeJS.Signals;
-      killGroup(child, sig);
+      killGroup(child, killSignalOf(t) as NodeJS.Signals);
       const ms = Math.min((t?.KillTimeout ?? 5e9) / 1e6, this.opts.maxKillTimeoutMs ?? Number.POSITIVE_INFINITY);
       this.later(ms, () => {
         if (child.exitCode === null && child.signalCode === null) killGroup(child, "SIGKILL");

@@ -1,13 +1,20 @@
 /** Upkeep: top each pool up to target under the provider's lock, never past max, reap, back off while the backend is down. */
-import { hasErrorCode, type WarmPoolCounts, type WarmPoolProvider, type WarmPoolSpec } from "@agentkernel/core";
+import {
+  AgentkernelError,
+  type ErrorCode,
+  hasErrorCode,
+  type WarmPoolCounts,
+  type WarmPoolProvider,
+  type WarmPoolSpec,
+} from "@agentkernel/core";
 import type { PoolMetrics } from "./metrics.js";
 import type { ResolvedWarmPoolOptions } from "./warm-pool-options.js";
 
+const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set(["BACKEND_UNAVAILABLE", "TIMEOUT", "STREAM_INTERRUPTED", "CONFLICT"]);
+
 /** Failures that heal by themselves: wait and retry rather than give up. */
 export function isTransient(err: unknown): boolean {
-  return ["BACKEND_UNAVAILABLE", "TIMEOUT", "STREAM_INTERRUPTED", "CONFLICT"].some((c) =>
-    hasErrorCode(err, c as Parameters<typeof hasErrorCode>[1]),
-  );
+  return AgentkernelError.isInstance(err) && TRANSIENT_CODES.has(err.code);
 }
 
 /** How many to dispatch: up to target warm (pending counts, it will be warm soon), never past max in total. */

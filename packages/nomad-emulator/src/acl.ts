@@ -1,4 +1,5 @@
 /** ACL tokens and policies: a management token plus client tokens bound to namespace/variable/node/agent rules. */
+import { globRe } from "./glob.js";
 import { newId, isUuid } from "./ids.js";
 
 /** Variable rules inside a namespace policy. */
@@ -69,8 +70,6 @@ export type Identity =
   | { kind: "management"; token: AclToken }
   | { kind: "client"; token: AclToken; rules: PolicyRule[] }
   | { kind: "unknown"; uuid: boolean };
-
-const globRe = (g: string): RegExp => new RegExp(`^${g.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
 
 /** The ACL system; off unless enabled. */
 export class Acl {

@@ -1,14 +1,7 @@
 /** Chooses a node for one allocation, or explains why none fits with Nomad's AllocMetric fields. */
+import { globRe } from "./glob.js";
 import type { State } from "./state.js";
 import type { AllocMetric, GroupSpec, JobSpec, NodeRecord } from "./types.js";
-
-/** Glob match for datacenters (`*` wildcards, as Nomad 1.5+ accepts). */
-function dcMatches(patterns: string[], dc: string): boolean {
-  return patterns.some((p) => {
-    const re = new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
-    return re.test(dc);
-  });
-}
 
 /** An empty metric with the fields every AllocMetric carries. */
 export function emptyMetric(): AllocMetric {
@@ -77,7 +70,9 @@ export function placeOne(
   const m = emptyMetric();
   m.NodesInPool = nodes.length;
   const ask = groupAsk(g);
-  const ready = nodes.filter((n) => n.Status === "ready" && dcMatches(job.Datacenters, n.Datacenter));
+  // Datacenters are globs (`*` wildcards, as Nomad 1.5+ accepts), compiled once per placement, not per node.
+  const dcs = job.Datacenters.map(globRe);
+  const ready = nodes.filter((n) => n.Status === "ready" && dcs.some((re) => re.test(n.Datacenter)));
   for (const n of ready) m.NodesAvailable[n.Datacenter] = (m.NodesAvailable[n.Datacenter] ?? 0) + 1;
   let best: NodeRecord | undefined;
   let bestScore = -1;

@@ -61,29 +61,25 @@ export async function readBody(req: IncomingMessage, limit = 32 * 1024 * 1024): 
 export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const buf = await readBody(req);
   if (buf.length === 0) throw new HttpError(400, "Request body is empty");
+  return parseJsonObject(buf);
+}
+
+/** Reads a JSON body that may be empty (returns {}). */
+export async function readJsonOptional(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const buf = await readBody(req);
+  return buf.length === 0 ? {} : parseJsonObject(buf);
+}
+
+function parseJsonObject(buf: Buffer): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(buf.toString("utf8"));
   } catch (err) {
     throw new HttpError(400, `Failed to decode request body: ${(err as Error).message}`);
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new HttpError(400, "Failed to decode request body: expected a JSON object");
-  }
-  return parsed as Record<string, unknown>;
-}
-
-/** Reads a JSON body that may be empty (returns {}). */
-export async function readJsonOptional(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const buf = await readBody(req);
-  if (buf.length === 0) return {};
-  try {
-    const parsed: unknown = JSON.parse(buf.toString("utf8"));
-    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch (err) {
-    throw new HttpError(400, `Failed to decode request body: ${(err as Error).message}`);
-  }
-  throw new HttpError(400, "Failed to decode request body: expected a JSON object");
+  const obj = asRecord(parsed);
+  if (!obj) throw new HttpError(400, "Failed to decode request body: expected a JSON object");
+  return obj;
 }
 
 /** The request's token: X-Nomad-Token wins over `Authorization: Bearer`. */

@@ -21,7 +21,7 @@ export async function attachShell(ctx: CliContext, name: string, shell: string, 
     throw new CapabilityUnsupportedError(`attach (the ${id} backend has no interactive terminal; use exec -i)`, { backend: id });
   }
   const size = () => ({ rows: terminal.stdout.rows || 24, cols: terminal.stdout.columns || 80 });
-  const session = await backend.attach(name, { shell, size: size(), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  const session = await backend.attach(name, { shell, size: size(), ...ctx.operationOptions });
   const onResize = () => session.resize(size());
   terminal.stdout.on("resize", onResize);
   process.on("SIGWINCH", onResize);

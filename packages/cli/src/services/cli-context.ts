@@ -7,6 +7,7 @@ import {
   InvalidInputError,
   loadConfig,
   NotFoundError,
+  type OperationOptions,
 } from "@agentkernel/core";
 import { createBackend } from "./backend-factory.js";
 import { type BackendId, hintDir, SandboxHints } from "./sandbox-hints.js";
@@ -74,6 +75,11 @@ export class CliContext {
   /** The backend new sandboxes go to: `--backend`, else orchestrator.provider (default local). */
   get defaultBackend(): BackendId {
     return this.explicitBackend ?? this.config.orchestrator.provider;
+  }
+
+  /** Options for every backend call: the Ctrl-C signal when there is one. */
+  get operationOptions(): OperationOptions {
+    return this.signal ? { signal: this.signal } : {};
   }
 
   /** Secrets that must never be printed (scrubbed from error output as a last line of defence). */

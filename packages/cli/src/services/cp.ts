@@ -106,7 +106,7 @@ async function copy(ctx: CliContext, src: string, dest: string, io: { stdin: Rea
       "cp: give NAME:/path on exactly one side, e.g. agentkernel cp ./data.bin my-sandbox:/tmp/data.bin",
     );
   }
-  const signal = ctx.signal ? { signal: ctx.signal } : {};
+  const signal = ctx.operationOptions;
   const count = counter();
   if (to.kind === "sandbox" && from.kind === "local") {
     // stat first: a missing or unreadable local file fails before any stream or backend call exists.

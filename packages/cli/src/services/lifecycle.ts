@@ -67,14 +67,10 @@ export async function createSandbox(ctx: CliContext, input: CreateInput): Promis
   const spec = buildSpec(ctx, input);
   const id = ctx.defaultBackend;
   const backend = await ctx.backend(id);
-  const info = await backend.create(spec, withSignal(ctx));
+  const info = await backend.create(spec, ctx.operationOptions);
   // [[files]] are copied on the first start (a stopped sandbox has nowhere to write them); the hint carries them.
   await ctx.hints.set(spec.name, id, ctx.config.files);
   return info;
-}
-
-function withSignal(ctx: CliContext): { signal?: AbortSignal } {
-  return ctx.signal ? { signal: ctx.signal } : {};
 }
 
 /** Runs `fn` against the backend holding `name`; a NOT_FOUND drops a stale hint before it propagates. */
@@ -92,7 +88,7 @@ async function onSandbox<T>(ctx: CliContext, name: string, fn: (backend: Backend
 /** Starts a sandbox and resolves once it can exec, then copies pending `[[files]]`; `onProgress` feeds the spinner. */
 export function startSandbox(ctx: CliContext, name: string, onProgress?: (p: StartProgress) => void): Promise<SandboxInfo> {
   return onSandbox(ctx, name, async (b) => {
-    const info = await b.start(name, { ...withSignal(ctx), ...(onProgress ? { onProgress } : {}) });
+    const info = await b.start(name, { ...ctx.operationOptions, ...(onProgress ? { onProgress } : {}) });
     const hint = await ctx.hints.hint(name);
     if (hint?.files) {
       await copyConfigFiles(b, name, hint.files, ctx.signal);
@@ -104,13 +100,13 @@ export function startSandbox(ctx: CliContext, name: string, onProgress?: (p: Sta
 
 /** Stops a sandbox, keeping its definition. */
 export async function stopSandbox(ctx: CliContext, name: string): Promise<{ name: string; status: "stopped" }> {
-  await onSandbox(ctx, name, (b) => b.stop(name, withSignal(ctx)));
+  await onSandbox(ctx, name, (b) => b.stop(name, ctx.operationOptions));
   return { name, status: "stopped" };
 }
 
 /** Full detail of one sandbox, read from its backend. */
 export function sandboxStatus(ctx: CliContext, name: string): Promise<SandboxInfo> {
-  return onSandbox(ctx, name, (b) => b.get(name, withSignal(ctx)));
+  return onSandbox(ctx, name, (b) => b.get(name, ctx.operationOptions));
 }
 
 /**
@@ -120,12 +116,12 @@ export function sandboxStatus(ctx: CliContext, name: string): Promise<SandboxInf
 export async function removeSandbox(ctx: CliContext, name: string, force = false): Promise<{ name: string; removed: true }> {
   await onSandbox(ctx, name, async (b) => {
     if (!force) {
-      const info = await b.get(name, withSignal(ctx));
+      const info = await b.get(name, ctx.operationOptions);
       if (info.status === "running" || info.status === "pending") {
         throw new ConflictError(`sandbox "${name}" is ${info.status}; stop it first or use --force`);
       }
     }
-    await b.remove(name, withSignal(ctx));
+    await b.remove(name, ctx.operationOptions);
   });
   await ctx.hints.delete(name);
   return { name, removed: true };
@@ -141,7 +137,7 @@ export interface ListResult {
 async function withAllocRefs(ctx: CliContext, id: BackendId, list: SandboxInfo[]): Promise<SandboxInfo[]> {
   if (id !== "nomad" || list.length > 50) return list;
   const backend = await ctx.backend(id);
-  return Promise.all(list.map((s) => backend.get(s.name, withSignal(ctx)).catch(() => s)));
+  return Promise.all(list.map((s) => backend.get(s.name, ctx.operationOptions).catch(() => s)));
 }
 
 /** Lists sandboxes. A backend other than the default one that cannot be reached becomes a warning, not a failure. */
@@ -150,7 +146,7 @@ export async function listSandboxes(ctx: CliContext, labels?: Record<string, str
   for (const id of await ctx.configuredBackends()) {
     try {
       const backend = await ctx.backend(id);
-      const list = await backend.list({ ...withSignal(ctx), ...(labels ? { labels } : {}) });
+      const list = await backend.list({ ...ctx.operationOptions, ...(labels ? { labels } : {}) });
       result.sandboxes.push(...(await withAllocRefs(ctx, id, list)));
     } catch (error) {
       if (id === ctx.defaultBackend) throw error;

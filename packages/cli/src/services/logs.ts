@@ -20,7 +20,7 @@ export async function streamLogs(
     throw new CapabilityUnsupportedError(`logs -f (the ${id} backend cannot follow logs; drop -f)`, { backend: id });
   }
   try {
-    for await (const chunk of backend.logs(name, { follow, ...(ctx.signal ? { signal: ctx.signal } : {}) })) {
+    for await (const chunk of backend.logs(name, { follow, ...ctx.operationOptions })) {
       const to = chunk.stream === "stderr" ? io.stderr : io.stdout;
       if (to.destroyed) return; // the reader went away (`| head`): nothing more to show
       if (!to.write(chunk.data)) await writable(to);

@@ -26,7 +26,7 @@ export async function poolStatus(ctx: CliContext): Promise<{ backend: string; po
   const pools = await Promise.all(
     images.map(async (image): Promise<PoolStatus> => {
       const pool = { key: poolKey(image, profile), image, profile };
-      const counts = await backend.warmPool?.counts(pool, ctx.signal ? { signal: ctx.signal } : {});
+      const counts = await backend.warmPool?.counts(pool, ctx.operationOptions);
       return { key: pool.key, image, profile, target, max, warm: 0, pending: 0, claimed: 0, ...counts };
     }),
   );
@@ -52,6 +52,6 @@ export async function poolReap(ctx: CliContext): Promise<PoolReapResult> {
       { backend: id },
     );
   }
-  const reaped = await backend.warmPool.reap(ctx.signal ? { signal: ctx.signal } : {});
+  const reaped = await backend.warmPool.reap(ctx.operationOptions);
   return { backend: id, reaped };
 }

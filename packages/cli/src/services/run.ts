@@ -64,7 +64,7 @@ export async function runOnce(
   const spec = buildSpec(ctx, { ...input, name, env: undefined, ttl: runTtl(input) });
   const id = ctx.defaultBackend;
   const backend = await ctx.backend(id);
-  const signal = ctx.signal ? { signal: ctx.signal } : {};
+  const signal = ctx.operationOptions;
   const warmPool = matchingPool(ctx, backend, spec.image ?? ctx.config.sandbox.base_image, spec.profile ?? "moderate");
   let claimed: SandboxInfo | undefined;
   if (warmPool) {

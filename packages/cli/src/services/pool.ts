@@ -22,12 +22,13 @@ export async function poolStatus(ctx: CliContext): Promise<{ backend: string; po
   if (!backend.warmPool) {
     throw new CapabilityUnsupportedError(`warm pools (the ${id} backend has none; use --backend nomad)`, { backend: id });
   }
+  const provider = backend.warmPool;
   const profile = ctx.config.security.profile;
   const pools = await Promise.all(
     images.map(async (image): Promise<PoolStatus> => {
       const pool = { key: poolKey(image, profile), image, profile };
-      const counts = await backend.warmPool?.counts(pool, ctx.operationOptions);
-      return { key: pool.key, image, profile, target, max, warm: 0, pending: 0, claimed: 0, ...counts };
+      const counts = await provider.counts(pool, ctx.operationOptions);
+      return { key: pool.key, image, profile, target, max, ...counts };
     }),
   );
   return { backend: id, pools };

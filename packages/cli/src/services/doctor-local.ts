@@ -1,10 +1,10 @@
 /** doctor checks for the local backend: bubblewrap present and able to create namespaces, state dir writable. */
 import { execFile } from "node:child_process";
 import { access, constants, mkdir } from "node:fs/promises";
-import { homedir } from "node:os";
-import { isAbsolute, join } from "node:path";
+import { join } from "node:path";
 import type { Config } from "@agentkernel/core";
 import type { DoctorCheck } from "./doctor-check.js";
+import { stateHome } from "./sandbox-hints.js";
 
 function run(file: string, args: string[]): Promise<{ code: number | string; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -17,9 +17,7 @@ function run(file: string, args: string[]): Promise<{ code: number | string; std
 
 /** The local backend's default state dir, as @agentkernel/backend-local documents it. */
 export function localStateDir(config: Config, env: NodeJS.ProcessEnv): string {
-  if (config.local.state_dir) return config.local.state_dir;
-  const xdg = env.XDG_STATE_HOME;
-  return join(xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), ".local", "state"), "agentkernel", "local");
+  return config.local.state_dir || join(stateHome(env), "local");
 }
 
 /** Runs the local checks. `bwrap` is looked up on PATH, as the backend does. */

@@ -14,11 +14,15 @@ export interface SandboxHint {
   files?: { source: string; dest: string }[];
 }
 
+/** `${XDG_STATE_HOME:-~/.local/state}/agentkernel`, the CLI's state root (a relative XDG_STATE_HOME is ignored, per the XDG spec). */
+export function stateHome(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_STATE_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), ".local", "state"), "agentkernel");
+}
+
 /** `${XDG_STATE_HOME:-~/.local/state}/agentkernel/cli/sandboxes`. */
 export function hintDir(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_STATE_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), ".local", "state");
-  return join(base, "agentkernel", "cli", "sandboxes");
+  return join(stateHome(env), "cli", "sandboxes");
 }
 
 function isBackendId(value: unknown): value is BackendId {

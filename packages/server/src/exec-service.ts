@@ -69,12 +69,11 @@ export function execResultView(
   result: { exitCode: number; stdout: Buffer; stderr: Buffer; truncated: boolean },
   encoding: "utf8" | "base64",
 ): ExecResultView {
-  const enc = encoding === "base64" ? "base64" : "utf8";
   return {
     exit_code: result.exitCode,
-    stdout: result.stdout.toString(enc),
-    stderr: result.stderr.toString(enc),
-    output: Buffer.concat([result.stdout, result.stderr]).toString(enc),
+    stdout: result.stdout.toString(encoding),
+    stderr: result.stderr.toString(encoding),
+    output: Buffer.concat([result.stdout, result.stderr]).toString(encoding),
     ...(result.truncated ? { truncated: true } : {}),
   };
 }

@@ -55,7 +55,7 @@ export function registerRunRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): v
           onStarted: (sandbox: string) => send("started", { sandbox }),
           onProgress: (stage: string, message?: string) => send("progress", { stage, ...(message ? { message } : {}) }),
           onOutput: (stream: "stdout" | "stderr", chunk: Buffer) =>
-            send("output", { stream, content: chunk.toString(body.output_encoding === "base64" ? "base64" : "utf8") }),
+            send("output", { stream, content: chunk.toString(body.output_encoding) }),
         };
         const outcome = await withDeadline(signal, deps.limits.requestTimeoutMs, "run", (s) =>
           runEphemeral(deps, body, hooks, s),

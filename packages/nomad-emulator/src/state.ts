@@ -25,6 +25,26 @@ export interface EventFrame {
 /** Key of a namespaced object. */
 export const nsKey = (ns: string, id: string): string => `${ns}\u0000${id}`;
 
+/** Adds `id` to the set filed under `key`, creating the set on first use. */
+function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
+  let set = index.get(key);
+  if (!set) {
+    set = new Set();
+    index.set(key, set);
+  }
+  set.add(id);
+}
+
+/** The rows of `table` whose IDs are in `ids`, in set order (IDs without a row are skipped). */
+function lookUp<T>(ids: Set<string> | undefined, table: Map<string, T>): T[] {
+  const out: T[] = [];
+  for (const id of ids ?? []) {
+    const row = table.get(id);
+    if (row !== undefined) out.push(row);
+  }
+  return out;
+}
+
 /** In-memory tables with a monotonically increasing index; every write bumps it and wakes waiters. */
 export class State {
   index = 10;
@@ -124,12 +144,7 @@ export class State {
     if (!this.jobs.has(key)) this.sortedJobKeys = undefined;
     if (job.ParentID) {
       const parent = nsKey(job.Namespace, job.ParentID);
-      let set = this.children.get(parent);
-      if (!set) {
-        set = new Set();
-        this.children.set(parent, set);
-      }
-      set.add(key);
+      addTo(this.children, parent, key);
       this.dirtyJobs.add(parent);
     }
     this.jobs.set(key, job);
@@ -151,48 +166,24 @@ export class State {
   putAlloc(a: Alloc): void {
     this.allocs.set(a.ID, a);
     const key = nsKey(a.Namespace, a.JobID);
-    let set = this.allocsByJob.get(key);
-    if (!set) {
-      set = new Set();
-      this.allocsByJob.set(key, set);
-    }
-    set.add(a.ID);
+    addTo(this.allocsByJob, key, a.ID);
     this.dirtyJobs.add(key);
   }
 
   putEval(e: Evaluation): void {
     this.evals.set(e.ID, e);
     const key = nsKey(e.Namespace, e.JobID);
-    let set = this.evalsByJob.get(key);
-    if (!set) {
-      set = new Set();
-      this.evalsByJob.set(key, set);
-    }
-    set.add(e.ID);
+    addTo(this.evalsByJob, key, e.ID);
     this.dirtyJobs.add(key);
   }
 
   /** Allocations of a job (any instance with that ID). */
   allocsOf(ns: string, id: string): Alloc[] {
-    const ids = this.allocsByJob.get(nsKey(ns, id));
-    if (!ids) return [];
-    const out: Alloc[] = [];
-    for (const x of ids) {
-      const a = this.allocs.get(x);
-      if (a) out.push(a);
-    }
-    return out;
+    return lookUp(this.allocsByJob.get(nsKey(ns, id)), this.allocs);
   }
 
   /** Evaluations of a job. */
   evalsOf(ns: string, id: string): Evaluation[] {
-    const ids = this.evalsByJob.get(nsKey(ns, id));
-    if (!ids) return [];
-    const out: Evaluation[] = [];
-    for (const x of ids) {
-      const e = this.evals.get(x);
-      if (e) out.push(e);
-    }
-    return out;
+    return lookUp(this.evalsByJob.get(nsKey(ns, id)), this.evals);
   }
 }

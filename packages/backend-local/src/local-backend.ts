@@ -208,13 +208,15 @@ export function createLocalBackend(options: LocalBackendOptions = {}): Backend {
     },
 
     async list(listOptions) {
+      const wanted = Object.entries(listOptions?.labels ?? {});
       const out: SandboxInfo[] = [];
       for (const name of await listNames(base)) {
         const p = new SandboxPaths(base, name);
         try {
-          const info = await toInfo(p, await readRecord(p), await readInit(p), isolation);
-          const wanted = Object.entries(listOptions?.labels ?? {});
-          if (wanted.every(([k, v]) => info.labels[k] === v)) out.push(info);
+          const record = await readRecord(p);
+          const labels = record.spec.labels ?? {};
+          // Filtered on the spec first: only listed sandboxes need their init read and checked in /proc.
+          if (wanted.every(([k, v]) => labels[k] === v)) out.push(await toInfo(p, record, await readInit(p), isolation));
         } catch {
           // Half-created or being removed by another process: not listed.
         }

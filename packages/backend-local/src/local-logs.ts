@@ -15,9 +15,10 @@ async function readFrom(path: string, offset: number): Promise<{ chunks: Uint8Ar
     return { chunks: [], offset };
   }
   const chunks: Uint8Array[] = [];
+  // One read buffer per call: each chunk is copied out of it, so it can be reused.
+  const buffer = Buffer.alloc(CHUNK_BYTES);
   try {
     for (;;) {
-      const buffer = Buffer.alloc(CHUNK_BYTES);
       const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, offset);
       if (bytesRead === 0) break;
       chunks.push(new Uint8Array(buffer.subarray(0, bytesRead)));

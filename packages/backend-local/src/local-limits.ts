@@ -15,8 +15,6 @@ export interface LimitPlan {
   cgroups: string[];
   /** prlimit options to prefix commands with when cgroups are unavailable. */
   prlimit: string[];
-  /** Human summary of what is enforced, for statusDetail and logs. */
-  enforced: string[];
 }
 
 export interface LimitOptions {
@@ -98,7 +96,6 @@ export async function prepareLimits(
   const quota = cpuQuotaUs(resources);
   const leaf = `agentkernel-${name}`;
   const layout = cgroupLayout();
-  const enforced: string[] = [];
   const created: string[] = [];
   try {
     if (layout === "v1") {
@@ -110,35 +107,29 @@ export async function prepareLimits(
           if (existsSync(join(CGROUP_ROOT, "memory", "memory.memsw.limit_in_bytes"))) {
             files.push(["memory.memsw.limit_in_bytes", String(memory)]);
           }
-          enforced.push(`memory ${memory / 1048576} MiB (cgroup v1)`);
         }
         if (controller === "pids") {
           files.push(["pids.max", String(pidsMax)]);
-          enforced.push(`pids ${pidsMax} (cgroup v1)`);
         }
         if (controller === "cpu" && quota !== undefined) {
           files.push(["cpu.cfs_period_us", String(CFS_PERIOD_US)], ["cpu.cfs_quota_us", String(quota)]);
-          enforced.push(`cpu ${(quota / CFS_PERIOD_US).toFixed(2)} vCPU (cgroup v1 CFS quota)`);
         }
         await makeCgroup(dir, files);
         created.push(dir);
       }
-      return { cgroups: created, prlimit: [], enforced };
+      return { cgroups: created, prlimit: [] };
     }
     if (layout === "v2") {
       const dir = join(CGROUP_ROOT, ownCgroup(""), leaf);
       const files: [string, string][] = [["pids.max", String(pidsMax)]];
-      enforced.push(`pids ${pidsMax} (cgroup v2)`);
       if (memory !== undefined) {
         files.push(["memory.max", String(memory)], ["memory.swap.max", "0"]);
-        enforced.push(`memory ${memory / 1048576} MiB (cgroup v2)`);
       }
       if (quota !== undefined) {
         files.push(["cpu.max", `${quota} ${CFS_PERIOD_US}`]);
-        enforced.push(`cpu ${(quota / CFS_PERIOD_US).toFixed(2)} vCPU (cgroup v2)`);
       }
       await makeCgroup(dir, files);
-      return { cgroups: [dir], prlimit: [], enforced };
+      return { cgroups: [dir], prlimit: [] };
     }
   } catch {
     // Not writable (unprivileged, read-only cgroupfs, controller not delegated): fall back below.
@@ -150,12 +141,8 @@ export async function prepareLimits(
 /** RLIMIT fallback: address space for memory (over-counts mappings), NPROC per host uid, no CPU rate. */
 function prlimitPlan(memory: number | undefined, pidsMax: number): LimitPlan {
   const prlimit = [`--nproc=${pidsMax}`];
-  const enforced = [`processes ${pidsMax} per host uid (RLIMIT_NPROC, no cgroups)`];
-  if (memory !== undefined) {
-    prlimit.push(`--as=${memory}`);
-    enforced.push(`address space ${memory / 1048576} MiB (RLIMIT_AS, no cgroups)`);
-  }
-  return { cgroups: [], prlimit, enforced };
+  if (memory !== undefined) prlimit.push(`--as=${memory}`);
+  return { cgroups: [], prlimit };
 }
 
 /** Every pid in the sandbox's cgroups (the init, its children, and every exec). */

@@ -1,14 +1,7 @@
 /** PUT/GET/DELETE /sandboxes/{name}/files/{path…}: JSON (utf8/base64) or raw octet-stream with bounded memory. */
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import {
-  type Backend,
-  ConflictError,
-  InvalidInputError,
-  NotFoundError,
-  validateSandboxName,
-  validateSandboxPath,
-} from "@agentkernel/core";
+import { ConflictError, InvalidInputError, NotFoundError, validateSandboxName, validateSandboxPath } from "@agentkernel/core";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HttpEdgeError } from "../error-handler.js";
@@ -59,10 +52,10 @@ async function readCapped(stream: Readable, max: number): Promise<Buffer> {
 /** Removes a file: exits 3 when nothing is there, so a missing file is a 404 and not a silent success. */
 const RM_SCRIPT = 'if [ ! -e "$1" ] && [ ! -L "$1" ]; then exit 3; fi; rm -f -- "$1"';
 
-async function deleteFile(backend: Backend, deps: ServerDeps, name: string, path: string, signal: AbortSignal): Promise<void> {
+async function deleteFile(deps: ServerDeps, name: string, path: string, signal: AbortSignal): Promise<void> {
   // The contract has no deleteFile; an argv exec (path as $1, never shell text) does it on every backend.
   const result = await execCollect(
-    backend,
+    deps.backend,
     name,
     { command: ["sh", "-c", RM_SCRIPT, "sh", path], output_encoding: "utf8" },
     deps.limits,
@@ -200,9 +193,7 @@ export function registerFileRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): 
 
   app.delete(ROUTE, async (c) => {
     const { name, path } = target(c);
-    await withDeadline(c.get("signal"), limits.requestTimeoutMs, `delete ${path}`, (s) =>
-      deleteFile(backend, deps, name, path, s),
-    );
+    await withDeadline(c.get("signal"), limits.requestTimeoutMs, `delete ${path}`, (s) => deleteFile(deps, name, path, s));
     return c.json({ success: true as const, data: { path } }, 200);
   });
 }

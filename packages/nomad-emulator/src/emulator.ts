@@ -94,14 +94,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const emu: Emu = {
     state,
     sched,
-    runner,
     acl,
     faults,
     region,
     datacenter: nodes[0]?.Datacenter ?? "dc1",
     eventHeartbeatMs: opts.eventHeartbeatMs ?? 30_000,
     address: () => address,
-    markAllocsLost,
   };
   const counts = new Map<string, number>();
   const ctx: EmulatorContext = {

@@ -6,21 +6,17 @@ import type { Faults } from "./faults.js";
 import { HttpError, type ReadMeta, sendJson, setReadHeaders } from "./http-util.js";
 import type { Scheduler } from "./scheduler.js";
 import type { State, TableName } from "./state.js";
-import type { TaskRunner } from "./tasks.js";
 
 /** The emulator's shared parts. */
 export interface Emu {
   state: State;
   sched: Scheduler;
-  runner: TaskRunner;
   acl: Acl;
   faults: Faults;
   region: string;
   datacenter: string;
   eventHeartbeatMs: number;
   address(): string;
-  /** Starts a stopped-by-fault alloc's replacement etc.; see emulator.ts. */
-  markAllocsLost(allocIds: string[]): void;
 }
 
 /** One request as handlers see it. */

@@ -3,6 +3,7 @@ import { posix } from "node:path";
 import { PassThrough, type Readable } from "node:stream";
 import {
   type AgentkernelError,
+  drainOutput,
   type ExecRequest,
   type ExecSession,
   InternalError,
@@ -19,9 +20,7 @@ export type SandboxRunner = (request: ExecRequest) => Promise<ExecSession>;
 const WRITE_SCRIPT = 'mkdir -p -- "$1" && cat > "$2" && { [ -z "$3" ] || chmod "$3" -- "$2"; }';
 
 async function readText(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks).toString("utf8").trim();
+  return (await drainOutput(stream, Number.POSITIVE_INFINITY)).data.toString("utf8").trim();
 }
 
 /** Maps a failed file command's stderr to a core error that says what to do. */

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InvalidInputError } from "@agentkernel/core";
 import { Acl, type AclToken, type PolicyRule } from "./acl.js";
+import type { Alloc } from "./alloc.js";
 import type { EmulatorContext } from "./emulator-context.js";
 import { type Fault, Faults } from "./faults.js";
 import { nowNs } from "./ids.js";
@@ -66,12 +67,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   let address = "";
 
   const markAllocsLost = (ids: string[]) => {
-    const lost = ids.map((id) => state.allocs.get(id)).filter((a) => a !== undefined && !a.clientTerminal());
+    const lost = ids.map((id) => state.allocs.get(id)).filter((a): a is Alloc => a !== undefined && !a.clientTerminal());
     if (lost.length === 0) return;
     state.write(["allocs", "evals"], (index) => {
       const jobs = new Set<string>();
       for (const a of lost) {
-        if (!a) continue;
         a.ClientStatus = "lost";
         a.ClientDescription = "alloc is lost since its node is down";
         a.DesiredStatus = "stop";
@@ -88,7 +88,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         if (job) scheduler.createEval(job, "node-update", index);
       }
     });
-    for (const a of lost) if (a) runner.kill(a.ID);
+    for (const a of lost) runner.kill(a.ID);
   };
 
   const emu: Emu = {

@@ -127,8 +127,8 @@ class WsExec {
       if (tty !== undefined) request.tty = tty;
       this.session = await openExec(backend, this.name, request, limits, metrics);
     }
+    // holdingSlot (openExec too) already ended a session whose socket closed while the backend was opening it.
     const session = this.session;
-    if (this.signal.aborted) session.kill(); // the socket closed while the backend was still opening the session
     await this.send({ type: "started" });
     for (const early of this.#early.splice(0)) this.input(early);
     const pumps = [this.#pump(session.stdout, "stdout"), this.#pump(session.stderr, "stderr")];

@@ -3,6 +3,7 @@ import type { ReadStream, WriteStream } from "node:tty";
 import { CapabilityUnsupportedError, InvalidInputError, validateSandboxName } from "@agentkernel/core";
 import type { CliContext } from "./cli-context.js";
 import { copyInto } from "./stream-io.js";
+import { terminalSize } from "./terminal.js";
 
 /** The local terminal. */
 export interface Terminal {
@@ -20,7 +21,7 @@ export async function attachShell(ctx: CliContext, name: string, shell: string, 
   if (!backend.attach || !backend.capabilities.attach) {
     throw new CapabilityUnsupportedError(`attach (the ${id} backend has no interactive terminal; use exec -i)`, { backend: id });
   }
-  const size = () => ({ rows: terminal.stdout.rows || 24, cols: terminal.stdout.columns || 80 });
+  const size = () => terminalSize(terminal.stdout);
   const session = await backend.attach(name, { shell, size: size(), ...ctx.operationOptions });
   const onResize = () => session.resize(size());
   terminal.stdout.on("resize", onResize);

@@ -21,6 +21,11 @@ export interface LocalTerminal {
   captured(): { stdout: string; stderr: string } | undefined;
 }
 
+/** The size of a local terminal; 80×24 when it reports none (not a terminal, or a zero size). */
+export function terminalSize(out: { rows?: number; columns?: number }): TtySize {
+  return { rows: out.rows || 24, cols: out.columns || 80 };
+}
+
 /** Wires process stdio for an exec according to -i/-t/--json. */
 export function localTerminal(
   options: TerminalOptions,
@@ -33,7 +38,7 @@ export function localTerminal(
   const passStdin = options.interactive || proc.stdin.isTTY !== true;
   const outCapture = options.json ? new CollectingWritable() : undefined;
   const errCapture = options.json ? new CollectingWritable() : undefined;
-  const size = (): TtySize => ({ rows: proc.stdout.rows || 24, cols: proc.stdout.columns || 80 });
+  const size = (): TtySize => terminalSize(proc.stdout);
   const raw = options.tty && options.interactive && proc.stdin.isTTY === true && typeof proc.stdin.setRawMode === "function";
   // In raw mode Ctrl-C reaches the remote terminal as a byte, as it would in an ssh session.
   if (raw) proc.stdin.setRawMode?.(true);

@@ -144,22 +144,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const addr = srv.server.address();
   const port = typeof addr === "object" && addr ? addr.port : opts.port;
   address = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  // The server counts API routes; part B's handlers count through ctx; stats() merges both.
-  const allCounts = () => {
-    const out: Record<string, number> = {};
-    for (const m of [srv.counts, counts]) for (const [k, v] of m) out[k] = (out[k] ?? 0) + v;
-    return out;
-  };
   let stopped: Promise<void> | undefined;
   return {
     address,
     allocRoot,
     ...(acl.management ? { managementToken: acl.management.SecretID } : {}),
-    stats: () => ({ requests: allCounts() }),
-    resetStats: () => {
-      srv.counts.clear();
-      counts.clear();
-    },
+    stats: () => ({ requests: Object.fromEntries(counts) }),
+    resetStats: () => counts.clear(),
     inject,
     createToken: ({ policies, name }) => {
       if (!acl.enabled)

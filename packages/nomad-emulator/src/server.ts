@@ -11,7 +11,6 @@ import { handleFs } from "./routes/fs.js";
 /** The running HTTP side of an emulator. */
 export interface EmulatorServer {
   server: Server;
-  counts: Map<string, number>;
   /** Aborts every in-flight blocking query and stream, then destroys every socket. */
   shutdown(): Promise<void>;
 }
@@ -32,12 +31,10 @@ function fsLabel(method: string, path: string): string {
   return `${method} /v1/client/fs/${op}/:alloc`;
 }
 
-/** Creates (but does not listen) the emulator's HTTP server. */
+/** Creates (but does not listen) the emulator's HTTP server. Requests are counted through `ctx.countRequest`. */
 export function createEmulatorServer(emu: Emu, ctx: EmulatorContext): EmulatorServer {
-  const counts = new Map<string, number>();
   const controllers = new Set<AbortController>();
   const sockets = new Set<Socket>();
-  const count = (label: string) => counts.set(label, (counts.get(label) ?? 0) + 1);
 
   async function applyFaults(label: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const ms = emu.faults.latencyFor(label);
@@ -65,13 +62,13 @@ export function createEmulatorServer(emu: Emu, ctx: EmulatorContext): EmulatorSe
     }
     const m = route(method, path);
     if (!m || "invalidMethod" in m) {
-      count(`${method} ${UNMATCHED}`);
+      ctx.countRequest(`${method} ${UNMATCHED}`);
       if (m) return sendText(res, 405, "Invalid method");
       res.statusCode = 404;
       res.setHeader("Content-Type", "text/plain; charset=utf-8");
       return void res.end("404 page not found\n");
     }
-    count(m.label);
+    ctx.countRequest(m.label);
     if (await applyFaults(m.label, req, res)) return;
     const noLeader = emu.faults.noLeader();
     const stale = m.read && url.searchParams.has("stale");
@@ -126,7 +123,6 @@ export function createEmulatorServer(emu: Emu, ctx: EmulatorContext): EmulatorSe
 
   return {
     server,
-    counts,
     async shutdown() {
       for (const ac of controllers) ac.abort();
       emu.state.wakeAll();

@@ -3,6 +3,8 @@ import { AgentkernelError, type ErrorCode } from "@agentkernel/core";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Logger } from "./logger.js";
+import type { AppEnv } from "./server-context.js";
 
 /** Codes the HTTP edge adds for conditions that only exist here (body too large, queue full, wrong media type). */
 export type HttpEdgeCode = "PAYLOAD_TOO_LARGE" | "TOO_MANY_REQUESTS" | "UNSUPPORTED_MEDIA_TYPE";
@@ -94,10 +96,11 @@ export function toErrorResponse(
 }
 
 /** Writes an error response for `error` on `c`. */
-export function errorResponse(c: Context, error: unknown): Response {
+export function errorResponse(c: Context<AppEnv>, error: unknown): Response {
+  // Both are set by the first middleware; the fallbacks cover an error raised before it ran.
   const requestId = (c.get("requestId") as string | undefined) ?? "unknown";
   const { status, body, bug } = toErrorResponse(error, requestId);
-  const log = c.get("log") as { error: (o: object, m: string) => void; info: (o: object, m: string) => void } | undefined;
+  const log = c.get("log") as Logger | undefined;
   if (bug) log?.error({ err: error }, "request failed with an internal error");
   else log?.info({ code: body.error.code, status }, "request failed");
   if (status === 429) c.header("Retry-After", "1");
